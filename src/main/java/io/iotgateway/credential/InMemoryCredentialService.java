@@ -1,0 +1,33 @@
+package io.iotgateway.credential;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * Device triples held in memory: the ones from configuration plus any registered at start (the emulator's demo
+ * device). A later durable registry implements {@link CredentialService} behind the same interface.
+ */
+public class InMemoryCredentialService implements CredentialService {
+
+    private final ConcurrentSkipListMap<DeviceId, DeviceTriple> devices = new ConcurrentSkipListMap<>();
+
+    public InMemoryCredentialService(List<DeviceTriple> initial) {
+        initial.forEach(this::register);
+    }
+
+    /** Adds or replaces a device. */
+    public void register(DeviceTriple device) {
+        this.devices.put(device.id(), device);
+    }
+
+    @Override
+    public Optional<DeviceTriple> find(DeviceId id) {
+        return Optional.ofNullable(this.devices.get(id));
+    }
+
+    @Override
+    public List<DeviceId> deviceIds() {
+        return List.copyOf(this.devices.keySet());
+    }
+}
