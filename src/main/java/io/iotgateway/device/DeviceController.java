@@ -1,0 +1,64 @@
+package io.iotgateway.device;
+
+import java.util.List;
+
+import io.iotgateway.credential.CredentialService;
+import io.iotgateway.credential.DeviceId;
+import io.iotgateway.mqtt.DevicePublisher;
+import io.iotgateway.web.GatewayException;
+import io.iotgateway.web.ProblemType;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Lists the devices the gateway can publish as, with the state of their connections.
+ */
+@RestController
+@Tag(name = "Devices", description = "The devices the gateway publishes as")
+class DeviceController {
+
+    private final CredentialService credentials;
+
+    private final DevicePublisher publisher;
+
+    DeviceController(CredentialService credentials, DevicePublisher publisher) {
+        this.credentials = credentials;
+        this.publisher = publisher;
+    }
+
+    @GetMapping("/api/v1/devices")
+    @Operation(summary = "List the known devices and their connection state")
+    List<DeviceView> list() {
+        return this.credentials.deviceIds().stream().map(this.publisher::status).map(DeviceView::of).toList();
+    }
+
+    @GetMapping("/api/v1/devices/{productKey}/{deviceName}")
+    @Operation(summary = "Show one device and its connection state")
+    @ApiResponse(responseCode = "200", description = "The device")
+    @ApiResponse(responseCode = "404", description = "The gateway does not know the device",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    DeviceView get(@PathVariable String productKey, @PathVariable String deviceName) {
+        if (!DeviceId.isValidProductKey(productKey) || !DeviceId.isValidDeviceName(deviceName)) {
+            throw unknown(productKey + "/" + deviceName);
+        }
+        DeviceId device = new DeviceId(productKey, deviceName);
+        if (this.credentials.find(device).isEmpty()) {
+            throw unknown(device.toString());
+        }
+        return DeviceView.of(this.publisher.status(device));
+    }
+
+    private static GatewayException unknown(String device) {
+        return new GatewayException(ProblemType.UNKNOWN_DEVICE, "Device " + device + " is not registered with the "
+                + "gateway.");
+    }
+}

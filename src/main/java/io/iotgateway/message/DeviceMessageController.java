@@ -1,0 +1,155 @@
+package io.iotgateway.message;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+import io.iotgateway.message.MessageService.PublishTarget;
+import io.iotgateway.web.GatewayException;
+import io.iotgateway.web.ProblemType;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.StringUtils;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Accepts a message for a device and publishes it to the device's custom topic.
+ * <p>
+ * The body is read straight from the request stream, before anything could parse it: Tomcat would otherwise turn an
+ * {@code application/x-www-form-urlencoded} body (curl's default) into form fields, and the bytes that reached the
+ * platform would no longer be the bytes that were sent. For the same reason {@code qos} is read from the query
+ * string itself, never through {@code getParameter}.
+ */
+@RestController
+@Tag(name = "Messages", description = "Publish messages as devices")
+class DeviceMessageController {
+
+    private final MessageService messages;
+
+    private final MessageProperties properties;
+
+    DeviceMessageController(MessageService messages, MessageProperties properties) {
+        this.messages = messages;
+        this.properties = properties;
+    }
+
+    @PostMapping("/api/v1/devices/{productKey}/{deviceName}/user/{*topic}")
+    @Operation(summary = "Publish a message as the device",
+            description = """
+                    Publishes the request body, byte for byte, to the MQTT topic \
+                    `/{productKey}/{deviceName}/user/{topic}` as the device, over the device's own signed \
+                    connection to the IoT Platform. Any content type is accepted and the body is never parsed. \
+                    `200` means the platform acknowledged the message (QoS 1, PUBACK); `202` means it was written to \
+                    the connection but not confirmed (QoS 0). Any other answer means the message was not published.""",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The payload, "
+                    + "published unchanged (at most 256 KB by default)", content = {
+                            @Content(mediaType = "application/octet-stream",
+                                    schema = @Schema(type = "string", format = "binary")),
+                            @Content(mediaType = "text/plain", schema = @Schema(type = "string"),
+                                    examples = @ExampleObject(value = "{id:\"0001\",data:\"hello world\"}")),
+                            @Content(mediaType = "application/json", schema = @Schema(type = "string"),
+                                    examples = @ExampleObject(value = "{\"id\":\"0001\",\"data\":\"hello world\"}")) }),
+            parameters = {
+                    @Parameter(name = "productKey", in = ParameterIn.PATH, example = "a61QmwQD5ZF",
+                            description = "The device's product key"),
+                    @Parameter(name = "deviceName", in = ParameterIn.PATH, example = "mosheep",
+                            description = "The device's name"),
+                    @Parameter(name = "topic", in = ParameterIn.PATH, example = "sheep",
+                            description = "The topic levels after `/user/`: letters, digits and `_`; several levels "
+                                    + "are separated by `/` (the explorer can send one level only)"),
+                    @Parameter(name = "qos", in = ParameterIn.QUERY, description = "MQTT QoS: 1 waits for the "
+                            + "platform's acknowledgement, 0 does not. The platform does not support 2.",
+                            schema = @Schema(type = "integer", allowableValues = { "0", "1" },
+                                    defaultValue = "1")) })
+    @ApiResponse(responseCode = "200", description = "Published and acknowledged by the platform (QoS 1)")
+    @ApiResponse(responseCode = "202", description = "Published, not confirmed (QoS 0)")
+    @ApiResponse(responseCode = "400", description = "Bad QoS, topic, product key or device name",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "404", description = "The gateway does not know the device",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "413", description = "Payload larger than the limit (256 KB by default)",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "502", description = "The platform refused the device's credentials (CONNACK 4 "
+            + "or 5); retried after a back-off, see Retry-After",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "503", description = "The platform is unreachable or the device's connection is "
+            + "busy or at its connect limit; retry after the Retry-After seconds",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "504", description = "The platform did not answer (CONNACK or PUBACK) in time; a "
+            + "QoS 1 message may still have been delivered",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    ResponseEntity<PublishReceipt> publish(@PathVariable String productKey, @PathVariable String deviceName,
+            @PathVariable("topic") String topicPath, HttpServletRequest request) throws IOException {
+        String topicLevels = topicPath.startsWith("/") ? topicPath.substring(1) : topicPath;
+        PublishTarget target = this.messages.target(productKey, deviceName, topicLevels,
+                queryParameter(request, "qos"));
+        byte[] payload = readBody(request);
+        PublishReceipt receipt = this.messages.publish(target, payload);
+        return ResponseEntity.status((target.qos() == 1) ? HttpStatus.OK : HttpStatus.ACCEPTED).body(receipt);
+    }
+
+    private byte[] readBody(HttpServletRequest request) throws IOException {
+        long max = this.properties.maxPayload().toBytes();
+        long declared = request.getContentLengthLong();
+        if (declared > max) {
+            throw tooLarge(declared + " bytes", max);
+        }
+        // reads at most one byte past the limit, so an unbounded chunked body costs no more than the limit
+        try (InputStream body = request.getInputStream()) {
+            byte[] payload = body.readNBytes((int) max + 1);
+            if (payload.length > max) {
+                throw tooLarge("more than " + max + " bytes", max);
+            }
+            return payload;
+        }
+    }
+
+    private static GatewayException tooLarge(String size, long max) {
+        return new GatewayException(ProblemType.PAYLOAD_TOO_LARGE, "The payload is " + size + "; the limit is " + max
+                + " bytes (the IoT Platform refuses MQTT messages over 256 KB).");
+    }
+
+    /** One query parameter, read without {@code getParameter} (which would parse a form body). */
+    private static @Nullable String queryParameter(HttpServletRequest request, String name) {
+        String query = request.getQueryString();
+        if (query == null) {
+            return null;
+        }
+        List<String> values = Arrays.stream(query.split("&"))
+            .map(pair -> pair.split("=", 2))
+            .filter(pair -> decode(pair[0]).equals(name))
+            .map(pair -> (pair.length == 2) ? decode(pair[1]) : "")
+            .toList();
+        if (values.size() > 1) {
+            throw new GatewayException(ProblemType.INVALID_REQUEST, "The query parameter " + name + " is given "
+                    + values.size() + " times; give it once.");
+        }
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    private static String decode(String text) {
+        return StringUtils.uriDecode(text, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,260 @@
+package io.iotgateway.mqtt;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.iotgateway.credential.DeviceId;
+import io.iotgateway.web.GatewayException;
+import io.iotgateway.web.ProblemType;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
+import org.springframework.integration.mqtt.support.MqttHeaders;
+import org.springframework.integration.support.MessageBuilder;
+import org.springframework.messaging.Message;
+
+/**
+ * One device's outbound adapter and what the gateway knows about its connection. Publishes go through the
+ * adapter on the caller's thread. Only one thread at a time may open the connection, and it does so only when the
+ * device is out of back-off and within the platform's connects-per-minute limit, so that a broken device costs
+ * its callers a fast, honest answer instead of a hammering reconnect loop.
+ */
+final class DeviceConnection {
+
+    private static final Log log = LogFactory.getLog(DeviceConnection.class);
+
+    private static final Duration CONNECT_WINDOW = Duration.ofMinutes(1);
+
+    private final DeviceId device;
+
+    private final IntegrationFlowRegistration registration;
+
+    private final MqttProperties settings;
+
+    private final Clock clock;
+
+    private final Semaphore inflight;
+
+    private final ReentrantLock connectLock = new ReentrantLock();
+
+    private final Deque<Instant> connectAttempts = new ArrayDeque<>();
+
+    private volatile ConnectionState state = ConnectionState.IDLE;
+
+    private volatile @Nullable ProblemType lastProblem;
+
+    private volatile @Nullable String lastError;
+
+    private volatile @Nullable Instant lastErrorAt;
+
+    private volatile @Nullable Instant lastConnectedAt;
+
+    private volatile @Nullable Instant lastPublishedAt;
+
+    // back-off after a failed connect: until when, and what to answer meanwhile
+    private volatile @Nullable Instant retryAt;
+
+    private volatile @Nullable GatewayFailure backoffFailure;
+
+    private int consecutiveFailures;
+
+    DeviceConnection(DeviceId device, IntegrationFlowRegistration registration, MqttProperties settings,
+            Clock clock) {
+        this.device = device;
+        this.registration = registration;
+        this.settings = settings;
+        this.clock = clock;
+        this.inflight = new Semaphore(settings.maxInflight());
+    }
+
+    DeviceId device() {
+        return this.device;
+    }
+
+    IntegrationFlowRegistration registration() {
+        return this.registration;
+    }
+
+    ConnectionStatus status() {
+        return new ConnectionStatus(this.device, this.state, this.lastProblem, this.lastError, this.lastErrorAt, this.lastConnectedAt,
+                this.lastPublishedAt, this.retryAt);
+    }
+
+    void publish(String topic, byte[] payload, int qos) {
+        Message<byte[]> message = MessageBuilder.withPayload(payload)
+            .setHeader(MqttHeaders.TOPIC, topic)
+            .setHeader(MqttHeaders.QOS, qos)
+            .build();
+        // bounds concurrent publishes to what the connection may have unacknowledged (Paho fails the excess at once)
+        if (!tryAcquire(this.inflight)) {
+            throw new GatewayException(ProblemType.DEVICE_BUSY, "Device " + this.device + " already has "
+                    + this.settings.maxInflight() + " messages waiting for the platform's acknowledgement.")
+                .retryAfter(Duration.ofSeconds(1));
+        }
+        try {
+            if (this.state == ConnectionState.CONNECTED) {
+                send(message, false);
+            }
+            else {
+                connectAndSend(message);
+            }
+        }
+        finally {
+            this.inflight.release();
+        }
+    }
+
+    private void connectAndSend(Message<byte[]> message) {
+        if (!tryLock(this.connectLock)) {
+            throw new GatewayException(ProblemType.DEVICE_BUSY,
+                    "Device " + this.device + " is still connecting to the IoT Platform.")
+                .retryAfter(Duration.ofSeconds(1));
+        }
+        try {
+            if (this.state == ConnectionState.CONNECTED) {
+                send(message, false);
+                return;
+            }
+            Instant now = this.clock.instant();
+            failFastWhileBackingOff(now);
+            reserveConnectAttempt(now);
+            this.state = ConnectionState.CONNECTING;
+            send(message, true);
+        }
+        finally {
+            this.connectLock.unlock();
+        }
+    }
+
+    private void send(Message<byte[]> message, boolean connecting) {
+        try {
+            this.registration.getInputChannel().send(message);
+        }
+        catch (RuntimeException ex) {
+            GatewayFailure failure = GatewayFailure.of(ex);
+            if (failure.duringConnect()) {
+                throw connectFailed(failure);
+            }
+            if (connecting) {
+                onConnected();
+            }
+            if (failure.connectionGone()) {
+                this.state = ConnectionState.DISCONNECTED;
+            }
+            recordError(failure.problemType(), failure.detail());
+            throw failure.toException(this.device, Duration.ofSeconds(1));
+        }
+        if (connecting) {
+            onConnected();
+        }
+        this.lastPublishedAt = this.clock.instant();
+    }
+
+    private void onConnected() {
+        this.state = ConnectionState.CONNECTED;
+        this.lastConnectedAt = this.clock.instant();
+        this.retryAt = null;
+        this.backoffFailure = null;
+        this.consecutiveFailures = 0;
+        log.info("Device " + this.device + " connected to the IoT Platform");
+    }
+
+    private GatewayException connectFailed(GatewayFailure failure) {
+        Instant now = this.clock.instant();
+        Duration backoff;
+        if (failure.problemType() == ProblemType.CREDENTIALS_REJECTED) {
+            backoff = this.settings.credentialsRejectedBackoff();
+        }
+        else {
+            this.consecutiveFailures++;
+            backoff = exponentialBackoff(this.consecutiveFailures);
+        }
+        this.state = ConnectionState.FAILED;
+        this.retryAt = now.plus(backoff);
+        this.backoffFailure = failure;
+        recordError(failure.problemType(), failure.detail());
+        log.warn("Device " + this.device + " could not connect: " + failure.detail() + "; next attempt in "
+                + backoff.toMillis() + " ms");
+        return failure.toException(this.device, backoff);
+    }
+
+    private Duration exponentialBackoff(int failures) {
+        long initial = this.settings.reconnectBackoff().toMillis();
+        long max = this.settings.reconnectBackoffMax().toMillis();
+        long exponential = initial << Math.min(failures - 1, 20);
+        long capped = Math.min(max, exponential);
+        // +-20% jitter so devices that failed together do not retry together
+        double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
+        return Duration.ofMillis(Math.max(1, (long) (capped * jitter)));
+    }
+
+    private void failFastWhileBackingOff(Instant now) {
+        Instant until = this.retryAt;
+        GatewayFailure failure = this.backoffFailure;
+        if (until != null && failure != null && now.isBefore(until)) {
+            throw failure.toException(this.device, Duration.between(now, until));
+        }
+    }
+
+    private void reserveConnectAttempt(Instant now) {
+        Instant windowStart = now.minus(CONNECT_WINDOW);
+        while (!this.connectAttempts.isEmpty() && !this.connectAttempts.peekFirst().isAfter(windowStart)) {
+            this.connectAttempts.removeFirst();
+        }
+        if (this.connectAttempts.size() >= this.settings.maxConnectsPerMinute()) {
+            Instant oldest = this.connectAttempts.peekFirst();
+            throw new GatewayException(ProblemType.CONNECT_LIMITED, "Device " + this.device + " already tried to "
+                    + "connect " + this.connectAttempts.size() + " times in the last minute; the IoT Platform allows "
+                    + this.settings.maxConnectsPerMinute() + ".")
+                .retryAfter(Duration.between(windowStart, oldest))
+                .with("device", this.device.toString());
+        }
+        this.connectAttempts.addLast(now);
+    }
+
+    /** The adapter lost its connection (broker gone, or another login of the device kicked it). */
+    void connectionLost(@Nullable Throwable cause) {
+        if (this.state == ConnectionState.CONNECTED) {
+            this.state = ConnectionState.DISCONNECTED;
+            String reason = (cause != null) ? ": " + GatewayFailure.describe(cause) : "";
+            recordError(ProblemType.PLATFORM_UNAVAILABLE, "Connection lost" + reason);
+            log.warn("Device " + this.device + " lost its connection: " + this.lastError);
+        }
+    }
+
+    private void recordError(ProblemType problem, String error) {
+        this.lastProblem = problem;
+        this.lastError = error;
+        this.lastErrorAt = this.clock.instant();
+    }
+
+    private boolean tryAcquire(Semaphore semaphore) {
+        try {
+            return semaphore.tryAcquire(this.settings.completionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private boolean tryLock(ReentrantLock lock) {
+        try {
+            // a connect takes at most the completion timeout, so a waiter gets its turn within about twice that
+            return lock.tryLock(this.settings.completionTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

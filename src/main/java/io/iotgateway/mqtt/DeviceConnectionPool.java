@@ -1,0 +1,179 @@
+package io.iotgateway.mqtt;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import io.iotgateway.credential.AliyunMqttSigner;
+import io.iotgateway.credential.CredentialService;
+import io.iotgateway.credential.DeviceId;
+import io.iotgateway.credential.DeviceTriple;
+import io.iotgateway.web.GatewayException;
+import io.iotgateway.web.ProblemType;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.integration.dsl.IntegrationFlow;
+import org.springframework.integration.dsl.context.IntegrationFlowContext;
+import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
+import org.springframework.integration.mqtt.event.MqttConnectionFailedEvent;
+import org.springframework.integration.mqtt.outbound.MqttPahoMessageHandler;
+
+/**
+ * Holds one Spring Integration MQTT outbound adapter per device, created on the device's first message and
+ * registered at runtime with the {@link IntegrationFlowContext}. Creation is once per device even under
+ * concurrent first requests, so the platform never sees two logins of one device from this gateway.
+ * <p>
+ * Stops after the web server has drained its requests (phase 0, like Spring Integration's endpoints) and
+ * disconnects every device in parallel.
+ */
+public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
+
+    private static final Log log = LogFactory.getLog(DeviceConnectionPool.class);
+
+    private final IntegrationFlowContext flows;
+
+    private final CredentialService credentials;
+
+    private final AliyunMqttSigner signer;
+
+    private final PlatformProperties platform;
+
+    private final PlatformEndpoint endpoint;
+
+    private final MqttProperties settings;
+
+    private final Clock clock;
+
+    private final Map<DeviceId, DeviceConnection> connections = new ConcurrentHashMap<>();
+
+    private final Map<MqttPahoMessageHandler, DeviceConnection> byHandler = new ConcurrentHashMap<>();
+
+    private volatile boolean running;
+
+    public DeviceConnectionPool(IntegrationFlowContext flows, CredentialService credentials, AliyunMqttSigner signer,
+            PlatformProperties platform, PlatformEndpoint endpoint, MqttProperties settings, Clock clock) {
+        this.flows = flows;
+        this.credentials = credentials;
+        this.signer = signer;
+        this.platform = platform;
+        this.endpoint = endpoint;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @Override
+    public void publish(DeviceId device, String topic, byte[] payload, int qos) {
+        connectionFor(device).publish(topic, payload, qos);
+    }
+
+    @Override
+    public ConnectionStatus status(DeviceId device) {
+        DeviceConnection connection = this.connections.get(device);
+        return (connection != null) ? connection.status() : ConnectionStatus.idle(device);
+    }
+
+    @Override
+    public List<ConnectionStatus> statuses() {
+        return this.connections.values()
+            .stream()
+            .map(DeviceConnection::status)
+            .sorted(Comparator.comparing(ConnectionStatus::device))
+            .toList();
+    }
+
+    @Override
+    public void close(DeviceId device) {
+        DeviceConnection connection = this.connections.remove(device);
+        if (connection != null) {
+            destroy(connection);
+        }
+    }
+
+    private DeviceConnection connectionFor(DeviceId device) {
+        if (!this.running) {
+            throw new GatewayException(ProblemType.PLATFORM_UNAVAILABLE, "The gateway is shutting down.");
+        }
+        return this.connections.computeIfAbsent(device, this::createConnection);
+    }
+
+    private DeviceConnection createConnection(DeviceId device) {
+        SignedClientFactory clientFactory = new SignedClientFactory(() -> currentTriple(device), this.signer,
+                this.platform, this.endpoint, this.settings);
+        MqttPahoMessageHandler handler = new MqttPahoMessageHandler(this.endpoint.uriFor(device),
+                device.defaultClientId(), clientFactory);
+        handler.setCompletionTimeout(this.settings.completionTimeout().toMillis());
+        handler.setDisconnectCompletionTimeout(this.settings.disconnectTimeout().toMillis());
+        handler.setDefaultQos(1);
+        IntegrationFlow flow = f -> f.handle(handler);
+        IntegrationFlowRegistration registration = this.flows.registration(flow)
+            .id("device-mqtt-" + device.productKey() + "-" + device.deviceName())
+            .register();
+        DeviceConnection connection = new DeviceConnection(device, registration, this.settings, this.clock);
+        this.byHandler.put(handler, connection);
+        return connection;
+    }
+
+    private DeviceTriple currentTriple(DeviceId device) {
+        // read at every connect, so a changed secret is used at the next login
+        return this.credentials.find(device)
+            .orElseThrow(() -> new GatewayException(ProblemType.UNKNOWN_DEVICE, "Device " + device + " is not "
+                    + "registered with the gateway."));
+    }
+
+    @EventListener
+    void onConnectionFailed(MqttConnectionFailedEvent event) {
+        if (event.getSource() instanceof MqttPahoMessageHandler handler) {
+            DeviceConnection connection = this.byHandler.get(handler);
+            if (connection != null) {
+                connection.connectionLost(event.getCause());
+            }
+        }
+    }
+
+    private void destroy(DeviceConnection connection) {
+        this.byHandler.values().remove(connection);
+        try {
+            connection.registration().destroy();
+        }
+        catch (RuntimeException ex) {
+            log.warn("Closing the connection of device " + connection.device() + " failed: " + ex);
+        }
+    }
+
+    @Override
+    public void start() {
+        this.running = true;
+    }
+
+    @Override
+    public void stop() {
+        this.running = false;
+        List<DeviceConnection> open = new ArrayList<>(this.connections.values());
+        this.connections.clear();
+        // disconnects wait for the broker (up to the disconnect timeout each): do them side by side
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            open.forEach(connection -> executor.execute(() -> destroy(connection)));
+        }
+        if (!open.isEmpty()) {
+            log.info("Disconnected " + open.size() + " device connection(s)");
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return this.running;
+    }
+
+    @Override
+    public int getPhase() {
+        return 0;
+    }
+}

@@ -1,0 +1,90 @@
+package io.iotgateway.mqtt;
+
+import java.time.Duration;
+
+import io.iotgateway.credential.DeviceId;
+import io.iotgateway.web.GatewayException;
+import io.iotgateway.web.ProblemType;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.messaging.MessagingException;
+
+/**
+ * What a failed send through a device's adapter means for the HTTP caller, read from the Paho reason code and
+ * from whether the failure happened while connecting.
+ *
+ * @param problemType the answer's problem type
+ * @param detail client-facing explanation; never carries secrets or broker addresses
+ * @param duringConnect the failure came from the CONNECT, not from the publish
+ * @param connectionGone the connection is no longer usable
+ */
+record GatewayFailure(ProblemType problemType, String detail, boolean duringConnect, boolean connectionGone) {
+
+    // Spring Integration's MqttPahoMessageHandler wraps connect failures in this message
+    private static final String CONNECT_FAILED = "Failed to connect";
+
+    static GatewayFailure of(Throwable failure) {
+        boolean duringConnect = false;
+        MqttException mqtt = null;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof MessagingException && CONNECT_FAILED.equals(t.getMessage())) {
+                duringConnect = true;
+            }
+            if (t instanceof MqttException found && mqtt == null) {
+                mqtt = found;
+            }
+        }
+        if (mqtt == null) {
+            return new GatewayFailure(ProblemType.PLATFORM_UNAVAILABLE,
+                    "Publishing failed: " + describe(failure), duringConnect, duringConnect);
+        }
+        return duringConnect ? ofConnect(mqtt) : ofPublish(mqtt);
+    }
+
+    private static GatewayFailure ofConnect(MqttException ex) {
+        return switch (ex.getReasonCode()) {
+            case MqttException.REASON_CODE_FAILED_AUTHENTICATION -> rejected("CONNACK 4, bad user name or password: "
+                    + "check the device secret and the sign method");
+            case MqttException.REASON_CODE_NOT_AUTHORIZED -> rejected("CONNACK 5, not authorized: check the device "
+                    + "triple and that the device is enabled on the platform");
+            case MqttException.REASON_CODE_INVALID_CLIENT_ID -> rejected("CONNACK 2, identifier rejected: the "
+                    + "platform refused the client id");
+            case MqttException.REASON_CODE_CLIENT_TIMEOUT -> new GatewayFailure(ProblemType.PLATFORM_TIMEOUT,
+                    "The IoT Platform did not answer the device's CONNECT in time.", true, true);
+            default -> new GatewayFailure(ProblemType.PLATFORM_UNAVAILABLE,
+                    "The IoT Platform could not be reached: " + describe(ex) + ".", true, true);
+        };
+    }
+
+    private static GatewayFailure rejected(String reason) {
+        return new GatewayFailure(ProblemType.CREDENTIALS_REJECTED,
+                "The IoT Platform refused the device's login (" + reason + ").", true, true);
+    }
+
+    private static GatewayFailure ofPublish(MqttException ex) {
+        return switch (ex.getReasonCode()) {
+            case MqttException.REASON_CODE_CLIENT_TIMEOUT -> new GatewayFailure(ProblemType.PLATFORM_TIMEOUT,
+                    "The IoT Platform did not acknowledge the message (no PUBACK) in time; it may or may not have "
+                            + "been delivered.", false, false);
+            case MqttException.REASON_CODE_MAX_INFLIGHT -> new GatewayFailure(ProblemType.DEVICE_BUSY,
+                    "Too many messages of this device are waiting for the platform's acknowledgement.", false, false);
+            default -> new GatewayFailure(ProblemType.PLATFORM_UNAVAILABLE,
+                    "The connection to the IoT Platform failed while publishing: " + describe(ex) + ".", false, true);
+        };
+    }
+
+    GatewayException toException(DeviceId device, @Nullable Duration retryAfter) {
+        GatewayException exception = new GatewayException(this.problemType,
+                "Device " + device + ": " + this.detail).with("device", device.toString());
+        return (retryAfter != null) ? exception.retryAfter(retryAfter) : exception;
+    }
+
+    /** A short description of a Paho failure: its reason code and message, no addresses. */
+    static String describe(Throwable failure) {
+        if (failure instanceof MqttException mqtt) {
+            return "reason " + mqtt.getReasonCode() + ", " + mqtt.getMessage();
+        }
+        return failure.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,34 @@
+package io.iotgateway.mqtt;
+
+import java.time.Clock;
+
+import io.iotgateway.credential.AliyunMqttSigner;
+import io.iotgateway.credential.CredentialService;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.integration.dsl.context.IntegrationFlowContext;
+
+@Configuration(proxyBeanMethods = false)
+class MqttConfiguration {
+
+    /** The configured platform; without one, the emulator supplies the endpoint. */
+    @Bean
+    @ConditionalOnExpression("!'${gateway.platform.endpoint:}'.isBlank()")
+    PlatformEndpoint platformEndpoint(PlatformProperties platform) {
+        return new PlatformEndpoint(platform.endpoint(), platform.region());
+    }
+
+    @Bean
+    DeviceConnectionPool deviceConnectionPool(IntegrationFlowContext flows, CredentialService credentials,
+            AliyunMqttSigner signer, PlatformProperties platform, PlatformEndpoint endpoint, MqttProperties settings,
+            Clock clock) {
+        return new DeviceConnectionPool(flows, credentials, signer, platform, endpoint, settings, clock);
+    }
+
+    @Bean
+    MqttHealthIndicator mqttHealthIndicator(DevicePublisher publisher) {
+        return new MqttHealthIndicator(publisher);
+    }
+}

@@ -1,0 +1,87 @@
+package io.iotgateway.mqtt;
+
+import java.util.function.Supplier;
+
+import io.iotgateway.credential.AliyunMqttSigner;
+import io.iotgateway.credential.DeviceTriple;
+import io.iotgateway.credential.MqttConnectCredentials;
+import org.eclipse.paho.client.mqttv3.IMqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.IMqttClient;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.integration.mqtt.core.MqttPahoClientFactory;
+
+/**
+ * Paho clients for one device, each signed afresh. {@code MqttPahoMessageHandler} asks for the connection options
+ * and then for a client on every (re)connect; the options carry a password signed over a new timestamp, and the
+ * client gets the matching MQTT client id (which embeds that timestamp) instead of the handler's fixed id.
+ */
+final class SignedClientFactory implements MqttPahoClientFactory {
+
+    private final Supplier<DeviceTriple> device;
+
+    private final AliyunMqttSigner signer;
+
+    private final PlatformProperties platform;
+
+    private final PlatformEndpoint endpoint;
+
+    private final MqttProperties mqtt;
+
+    // set by getConnectionOptions, read by the client creation that the handler makes right after under its lock
+    private volatile @Nullable String signedClientId;
+
+    SignedClientFactory(Supplier<DeviceTriple> device, AliyunMqttSigner signer, PlatformProperties platform,
+            PlatformEndpoint endpoint, MqttProperties mqtt) {
+        this.device = device;
+        this.signer = signer;
+        this.platform = platform;
+        this.endpoint = endpoint;
+        this.mqtt = mqtt;
+    }
+
+    @Override
+    public MqttConnectOptions getConnectionOptions() {
+        DeviceTriple triple = this.device.get();
+        MqttConnectCredentials credentials = this.signer.sign(triple, triple.id().defaultClientId(),
+                this.platform.signMethod(), this.endpoint.secureMode());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setUserName(credentials.username());
+        options.setPassword(credentials.password().toCharArray());
+        options.setCleanSession(true);
+        options.setKeepAliveInterval((int) this.mqtt.keepAlive().toSeconds());
+        options.setConnectionTimeout((int) Math.max(1, (this.mqtt.completionTimeout().toMillis() + 999) / 1000));
+        options.setMaxInflight(this.mqtt.maxInflight());
+        // 3.1.1 only: Paho's default retries a refused CONNECT as 3.1, spending two of the platform's 5 connects/min
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        // the handler reconnects on the next send; Paho's own reconnect would fight it and leak a timer thread
+        options.setAutomaticReconnect(false);
+        this.signedClientId = credentials.clientId();
+        return options;
+    }
+
+    @Override
+    public IMqttAsyncClient getAsyncClientInstance(@Nullable String url, @Nullable String clientId)
+            throws MqttException {
+        return new MqttAsyncClient(url, currentClientId(), new MemoryPersistence());
+    }
+
+    @Override
+    public IMqttClient getClientInstance(@Nullable String url, @Nullable String clientId) throws MqttException {
+        return new MqttClient(url, currentClientId(), new MemoryPersistence());
+    }
+
+    private String currentClientId() {
+        String clientId = this.signedClientId;
+        if (clientId == null) {
+            getConnectionOptions();
+            clientId = this.signedClientId;
+        }
+        return clientId;
+    }
+}

@@ -1,0 +1,51 @@
+package io.iotgateway.web;
+
+import java.net.URI;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * The kinds of problem the gateway answers with. Each has a stable {@code type} URI that clients can switch on;
+ * docs/api.md lists them with what to do about each.
+ */
+public enum ProblemType {
+
+    INVALID_REQUEST(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request"),
+    INVALID_QOS(HttpStatus.BAD_REQUEST, "invalid-qos", "Unsupported QoS"),
+    INVALID_TOPIC(HttpStatus.BAD_REQUEST, "invalid-topic", "Invalid topic"),
+    INVALID_DEVICE(HttpStatus.BAD_REQUEST, "invalid-device", "Invalid product key or device name"),
+    UNKNOWN_DEVICE(HttpStatus.NOT_FOUND, "unknown-device", "Unknown device"),
+    PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large"),
+    CREDENTIALS_REJECTED(HttpStatus.BAD_GATEWAY, "credentials-rejected", "Platform refused the device's credentials"),
+    PLATFORM_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "platform-unavailable", "IoT Platform unreachable"),
+    DEVICE_BUSY(HttpStatus.SERVICE_UNAVAILABLE, "device-busy", "Device connection busy"),
+    CONNECT_LIMITED(HttpStatus.SERVICE_UNAVAILABLE, "connect-limited", "Device connect limit reached"),
+    PLATFORM_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "platform-timeout", "IoT Platform did not answer in time"),
+    INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error");
+
+    private static final String PREFIX = "urn:iot-gateway:problem:";
+
+    private final HttpStatus status;
+
+    private final URI type;
+
+    private final String title;
+
+    ProblemType(HttpStatus status, String slug, String title) {
+        this.status = status;
+        this.type = URI.create(PREFIX + slug);
+        this.title = title;
+    }
+
+    public HttpStatus status() {
+        return this.status;
+    }
+
+    public URI type() {
+        return this.type;
+    }
+
+    public String title() {
+        return this.title;
+    }
+}
