@@ -1,0 +1,98 @@
+package io.iotgateway.message;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import io.iotgateway.credential.AliyunMqttSigner;
+import io.iotgateway.testsupport.MosquittoConfig;
+
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * Devices of the end-to-end tests and the broker rules that let them in. Their MQTT passwords are computed here
+ * with the JDK's HMAC directly, independent of the production signer, over a fixed timestamp.
+ */
+final class TestDevices {
+
+    static final long TIMESTAMP = 1_700_000_000_000L;
+
+    static final String PRODUCT_KEY = "a61QmwQD5ZF";
+
+    static final String SECRET = "mosheep-test-secret-0123456789ab";
+
+    /** Used by most tests. */
+    static final String MOSHEEP = "mosheep";
+
+    /** Connected only by the concurrency test. */
+    static final String HERD = "herdsheep";
+
+    /** Configured in the gateway with a wrong secret: the broker refuses it. */
+    static final String WRONG_SECRET = "badsheep";
+
+    static final String OBSERVER = "observer";
+
+    static final String OBSERVER_PASSWORD = "observer-password";
+
+    private TestDevices() {
+    }
+
+    /** Broker users and ACL: each device may write only its own topics; the observer reads everything. */
+    static MosquittoConfig brokerConfig() {
+        MosquittoConfig config = MosquittoConfig.empty().withUser(OBSERVER, OBSERVER_PASSWORD).aclFor(OBSERVER, "read",
+                "#");
+        for (String device : new String[] { MOSHEEP, HERD, WRONG_SECRET }) {
+            String username = device + "&" + PRODUCT_KEY;
+            config = config.withUser(username, expectedPassword(device))
+                .aclFor(username, "write", "/" + PRODUCT_KEY + "/" + device + "/user/#")
+                .aclFor(username, "write", "/sys/" + PRODUCT_KEY + "/" + device + "/#");
+        }
+        return config;
+    }
+
+    /** The gateway's devices: {@link #WRONG_SECRET} gets a secret the broker does not accept. */
+    static void register(DynamicPropertyRegistry registry) {
+        String[] devices = { MOSHEEP, HERD, WRONG_SECRET };
+        for (int i = 0; i < devices.length; i++) {
+            registry.add("gateway.devices[" + i + "].product-key", () -> PRODUCT_KEY);
+            String deviceName = devices[i];
+            registry.add("gateway.devices[" + i + "].device-name", () -> deviceName);
+            String secret = deviceName.equals(WRONG_SECRET) ? "not-the-secret" : SECRET;
+            registry.add("gateway.devices[" + i + "].device-secret", () -> secret);
+        }
+    }
+
+    static String expectedPassword(String deviceName) {
+        String cid = PRODUCT_KEY + "." + deviceName;
+        String content = "clientId" + cid + "deviceName" + deviceName + "productKey" + PRODUCT_KEY + "timestamp"
+                + TIMESTAMP;
+        try {
+            Mac mac = Mac.getInstance("HmacSHA1");
+            mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+            return HexFormat.of().formatHex(mac.doFinal(content.getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (GeneralSecurityException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** Signs with the fixed timestamp, so the broker's password file can hold the expected passwords. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class FixedTimestampSigning {
+
+        @Bean
+        @Primary
+        AliyunMqttSigner fixedTimestampSigner() {
+            return new AliyunMqttSigner(Clock.fixed(Instant.ofEpochMilli(TIMESTAMP), ZoneOffset.UTC));
+        }
+    }
+}
