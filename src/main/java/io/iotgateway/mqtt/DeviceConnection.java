@@ -38,6 +38,8 @@ final class DeviceConnection {
 
     private final IntegrationFlowRegistration registration;
 
+    private final SignedClientFactory clients;
+
     private final MqttProperties settings;
 
     private final Clock clock;
@@ -67,10 +69,11 @@ final class DeviceConnection {
 
     private int consecutiveFailures;
 
-    DeviceConnection(DeviceId device, IntegrationFlowRegistration registration, MqttProperties settings,
-            Clock clock) {
+    DeviceConnection(DeviceId device, IntegrationFlowRegistration registration, SignedClientFactory clients,
+            MqttProperties settings, Clock clock) {
         this.device = device;
         this.registration = registration;
+        this.clients = clients;
         this.settings = settings;
         this.clock = clock;
         this.inflight = new Semaphore(settings.maxInflight());
@@ -169,6 +172,9 @@ final class DeviceConnection {
     }
 
     private GatewayException connectFailed(GatewayFailure failure) {
+        if (failure.problemType() == ProblemType.PLATFORM_TIMEOUT) {
+            this.clients.abortPendingConnect();
+        }
         Instant now = this.clock.instant();
         Duration backoff;
         if (failure.problemType() == ProblemType.CREDENTIALS_REJECTED) {

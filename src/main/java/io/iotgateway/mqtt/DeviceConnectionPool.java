@@ -116,7 +116,8 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
         IntegrationFlowRegistration registration = this.flows.registration(flow)
             .id("device-mqtt-" + device.productKey() + "-" + device.deviceName())
             .register();
-        DeviceConnection connection = new DeviceConnection(device, registration, this.settings, this.clock);
+        DeviceConnection connection = new DeviceConnection(device, registration, clientFactory, this.settings,
+                this.clock);
         this.byHandler.put(handler, connection);
         return connection;
     }

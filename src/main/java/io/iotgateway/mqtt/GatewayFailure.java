@@ -35,6 +35,11 @@ record GatewayFailure(ProblemType problemType, String detail, boolean duringConn
                 mqtt = found;
             }
         }
+        if (mqtt != null && mqtt.getReasonCode() == MqttException.REASON_CODE_CONNECT_IN_PROGRESS) {
+            // a CONNECT that timed out leaves Paho "connecting", and Spring Integration's cleanup of it fails with
+            // this code instead of reporting the timeout
+            duringConnect = true;
+        }
         if (mqtt == null) {
             return new GatewayFailure(ProblemType.PLATFORM_UNAVAILABLE,
                     "Publishing failed: " + describe(failure), duringConnect, duringConnect);
@@ -50,8 +55,9 @@ record GatewayFailure(ProblemType problemType, String detail, boolean duringConn
                     + "triple and that the device is enabled on the platform");
             case MqttException.REASON_CODE_INVALID_CLIENT_ID -> rejected("CONNACK 2, identifier rejected: the "
                     + "platform refused the client id");
-            case MqttException.REASON_CODE_CLIENT_TIMEOUT -> new GatewayFailure(ProblemType.PLATFORM_TIMEOUT,
-                    "The IoT Platform did not answer the device's CONNECT in time.", true, true);
+            case MqttException.REASON_CODE_CLIENT_TIMEOUT, MqttException.REASON_CODE_CONNECT_IN_PROGRESS ->
+                new GatewayFailure(ProblemType.PLATFORM_TIMEOUT,
+                        "The IoT Platform did not answer the device's CONNECT in time.", true, true);
             default -> new GatewayFailure(ProblemType.PLATFORM_UNAVAILABLE,
                     "The IoT Platform could not be reached: " + describe(ex) + ".", true, true);
         };

@@ -64,7 +64,7 @@ class MqttHealthIndicator extends AbstractHealthIndicator {
             }
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("state", status.state());
-            putIfPresent(detail, "lastProblem", status.lastProblem());
+            putIfPresent(detail, "lastProblem", (status.lastProblem() != null) ? status.lastProblem().type() : null);
             putIfPresent(detail, "lastError", status.lastError());
             putIfPresent(detail, "lastErrorAt", status.lastErrorAt());
             putIfPresent(detail, "lastConnectedAt", status.lastConnectedAt());

@@ -36,6 +36,8 @@ final class SignedClientFactory implements MqttPahoClientFactory {
     // set by getConnectionOptions, read by the client creation that the handler makes right after under its lock
     private volatile @Nullable String signedClientId;
 
+    private volatile @Nullable MqttAsyncClient lastClient;
+
     SignedClientFactory(Supplier<DeviceTriple> device, AliyunMqttSigner signer, PlatformProperties platform,
             PlatformEndpoint endpoint, MqttProperties mqtt) {
         this.device = device;
@@ -68,7 +70,32 @@ final class SignedClientFactory implements MqttPahoClientFactory {
     @Override
     public IMqttAsyncClient getAsyncClientInstance(@Nullable String url, @Nullable String clientId)
             throws MqttException {
-        return new MqttAsyncClient(url, currentClientId(), new MemoryPersistence());
+        MqttAsyncClient client = new MqttAsyncClient(url, currentClientId(), new MemoryPersistence());
+        this.lastClient = client;
+        return client;
+    }
+
+    /**
+     * Drops a CONNECT that never got its CONNACK. Paho keeps such a client "connecting" (it has no CONNACK
+     * timeout of its own) and Spring Integration cannot close it, so every later send would fail until the stalled
+     * socket died; closing it here frees the socket and lets the next attempt start clean.
+     */
+    void abortPendingConnect() {
+        MqttAsyncClient client = this.lastClient;
+        if (client != null && !client.isConnected()) {
+            try {
+                client.disconnectForcibly(0, 0, false);
+            }
+            catch (MqttException ex) {
+                // already down: closing below is what matters
+            }
+            try {
+                client.close(true);
+            }
+            catch (MqttException ex) {
+                // closed already
+            }
+        }
     }
 
     @Override

@@ -1,0 +1,96 @@
+package io.iotgateway.message;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
+import io.iotgateway.testsupport.MosquittoBroker;
+import io.iotgateway.testsupport.MqttTestSubscriber;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The broker dies mid-traffic and comes back: requests meanwhile get a fast 503, and traffic resumes without
+ * restarting the gateway.
+ */
+@EnabledIfMosquittoInstalled
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(TestDevices.FixedTimestampSigning.class)
+class BrokerRestartIntegrationTests {
+
+    private static MosquittoBroker broker;
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void gatewayProperties(DynamicPropertyRegistry registry) {
+        registry.add("gateway.platform.endpoint", () -> broker().uri());
+        registry.add("gateway.mqtt.reconnect-backoff", () -> "200ms");
+        registry.add("gateway.mqtt.reconnect-backoff-max", () -> "1s");
+        registry.add("gateway.mqtt.max-connects-per-minute", () -> "20");
+        TestDevices.register(registry);
+    }
+
+    static synchronized MosquittoBroker broker() {
+        if (broker == null) {
+            broker = MosquittoBroker.start(TestDevices.brokerConfig());
+        }
+        return broker;
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void trafficResumesAfterTheBrokerComesBack() throws Exception {
+        GatewayHttpClient http = new GatewayHttpClient(this.port);
+        assertThat(post(http, "before").statusCode()).isEqualTo(200);
+
+        broker().kill();
+        await().atMost(Duration.ofSeconds(10))
+            .until(() -> http.get(devicePath()).body().contains("\"state\":\"DISCONNECTED\""));
+        long start = System.nanoTime();
+        HttpResponse<String> duringOutage = post(http, "during");
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(duringOutage.statusCode()).isEqualTo(503);
+        assertThat(duringOutage.headers().firstValue("Retry-After")).isPresent();
+        assertThat(took).isLessThan(Duration.ofSeconds(2));
+        assertThat(http.get("/actuator/health").statusCode()).isEqualTo(503);
+
+        broker().restart();
+        try (MqttTestSubscriber subscriber = MqttTestSubscriber.connect(broker().uri(), TestDevices.OBSERVER,
+                TestDevices.OBSERVER_PASSWORD, PublishScenario.TOPIC)) {
+            await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> post(http, "after").statusCode() == 200);
+
+            assertThat(subscriber.awaitMessages(1, Duration.ofSeconds(5)).get(0).payloadAsString()).isEqualTo("after");
+        }
+        assertThat(http.get("/actuator/health").statusCode()).isEqualTo(200);
+        assertThat(http.get(devicePath()).body()).contains("\"state\":\"CONNECTED\"");
+    }
+
+    private static String devicePath() {
+        return "/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + TestDevices.MOSHEEP;
+    }
+
+    private static HttpResponse<String> post(GatewayHttpClient http, String body) {
+        return http.post(PublishScenario.PATH, "text/plain", body.getBytes(StandardCharsets.UTF_8));
+    }
+}

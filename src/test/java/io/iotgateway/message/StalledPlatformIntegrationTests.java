@@ -1,0 +1,103 @@
+package io.iotgateway.message;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+
+import io.iotgateway.testsupport.StallingBroker;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A broker that accepts TCP but never answers: no request hangs; each gets 504 within the completion timeout.
+ */
+class StalledPlatformIntegrationTests {
+
+    private static final StallingBroker NO_PUBACK = StallingBroker.start(StallingBroker.Mode.NO_PUBACK);
+
+    private static final StallingBroker NO_CONNACK = StallingBroker.start(StallingBroker.Mode.NO_CONNACK);
+
+    @AfterAll
+    static void closeBrokers() {
+        NO_PUBACK.close();
+        NO_CONNACK.close();
+    }
+
+    static void assertTimesOutWith504(int port, String expectedDetail) {
+        GatewayHttpClient http = new GatewayHttpClient(port);
+
+        Instant start = Instant.now();
+        HttpResponse<String> response = http.post(PublishScenario.PATH, "text/plain",
+                "baa".getBytes(StandardCharsets.UTF_8));
+        Duration took = Duration.between(start, Instant.now());
+
+        assertThat(response.statusCode()).isEqualTo(504);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(response.body()).contains("urn:iot-gateway:problem:platform-timeout", expectedDetail);
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(900)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Nested
+    @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+    class WhenPubackNeverComes {
+
+        @LocalServerPort
+        int port;
+
+        @DynamicPropertySource
+        static void gatewayProperties(DynamicPropertyRegistry registry) {
+            registry.add("gateway.platform.endpoint", NO_PUBACK::uri);
+            registry.add("gateway.mqtt.completion-timeout", () -> "1s");
+            TestDevices.register(registry);
+        }
+
+        @Test
+        void qos1PublishAnswers504() {
+            int publishedBefore = NO_PUBACK.publishCount();
+
+            assertTimesOutWith504(this.port, "no PUBACK");
+            assertThat(NO_PUBACK.publishCount()).isEqualTo(publishedBefore + 1);
+        }
+
+        @Test
+        void qos0PublishNeedsNoAcknowledgement() {
+            HttpResponse<String> response = new GatewayHttpClient(this.port).post(PublishScenario.PATH + "?qos=0",
+                    "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
+
+            assertThat(response.statusCode()).isEqualTo(202);
+        }
+    }
+
+    @Nested
+    @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+    class WhenConnackNeverComes {
+
+        @LocalServerPort
+        int port;
+
+        @DynamicPropertySource
+        static void gatewayProperties(DynamicPropertyRegistry registry) {
+            registry.add("gateway.platform.endpoint", NO_CONNACK::uri);
+            registry.add("gateway.mqtt.completion-timeout", () -> "1s");
+            TestDevices.register(registry);
+        }
+
+        @Test
+        void connectAnswers504AndLeavesNoStalledConnectionBehind() {
+            assertTimesOutWith504(this.port, "did not answer the device's CONNECT");
+
+            // the stalled socket is closed, so the broker sees no connection left open by the gateway
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(NO_CONNACK.openConnectionCount()).isZero());
+        }
+    }
+}
