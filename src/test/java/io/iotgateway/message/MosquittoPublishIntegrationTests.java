@@ -16,10 +16,13 @@ import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
 import io.iotgateway.testsupport.MosquittoBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -30,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * End to end against a real mosquitto process that checks each device's user name, signed password and topic ACL.
  */
 @EnabledIfMosquittoInstalled
+@ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(TestDevices.FixedTimestampSigning.class)
 class MosquittoPublishIntegrationTests extends PublishScenario {
@@ -181,6 +185,17 @@ class MosquittoPublishIntegrationTests extends PublishScenario {
                 TestDevices.PRODUCT_KEY + "/" + TestDevices.WRONG_SECRET);
         assertThat(this.http.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
         assertThat(this.http.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void logsNeverShowSecretsOrSignedPasswords(CapturedOutput output) {
+        this.http.post(PATH, "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
+        this.http.post("/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + TestDevices.WRONG_SECRET + "/user/sheep",
+                "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(output.getAll()).contains(TestDevices.PRODUCT_KEY)
+            .doesNotContain(TestDevices.SECRET, "not-the-secret", TestDevices.expectedPassword(TestDevices.MOSHEEP),
+                    TestDevices.expectedPassword(TestDevices.HERD));
     }
 
     /** Logins the broker accepted for the device. */
