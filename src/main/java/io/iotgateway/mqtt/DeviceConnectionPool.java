@@ -36,6 +36,8 @@ import org.springframework.integration.mqtt.outbound.MqttPahoMessageHandler;
  */
 public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
 
+    static final String FLOW_ID_PREFIX = "device-mqtt-";
+
     private static final Log log = LogFactory.getLog(DeviceConnectionPool.class);
 
     private final IntegrationFlowContext flows;
@@ -114,7 +116,7 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
         handler.setDefaultQos(1);
         IntegrationFlow flow = f -> f.handle(handler);
         IntegrationFlowRegistration registration = this.flows.registration(flow)
-            .id("device-mqtt-" + device.productKey() + "-" + device.deviceName())
+            .id(FLOW_ID_PREFIX + device.productKey() + "-" + device.deviceName())
             .register();
         DeviceConnection connection = new DeviceConnection(device, registration, clientFactory, this.settings,
                 this.clock);

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.iotgateway.credential.AliyunMqttSigner;
 import io.iotgateway.credential.CredentialService;
+import io.micrometer.core.instrument.config.MeterFilter;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
@@ -25,6 +26,16 @@ class MqttConfiguration {
             AliyunMqttSigner signer, PlatformProperties platform, PlatformEndpoint endpoint, MqttProperties settings,
             Clock clock) {
         return new DeviceConnectionPool(flows, credentials, signer, platform, endpoint, settings, clock);
+    }
+
+    /**
+     * Spring Integration times every channel and handler by name; with one flow per device that would be one set
+     * of meters per device. Per-device detail belongs in health and the devices API, not in metrics.
+     */
+    @Bean
+    MeterFilter perDeviceFlowMetersFilter() {
+        return MeterFilter.deny(id -> id.getName().startsWith("spring.integration.")
+                && String.valueOf(id.getTag("name")).startsWith(DeviceConnectionPool.FLOW_ID_PREFIX));
     }
 
     @Bean
