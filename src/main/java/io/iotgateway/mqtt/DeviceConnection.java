@@ -34,6 +34,9 @@ final class DeviceConnection {
 
     private static final Duration CONNECT_WINDOW = Duration.ofMinutes(1);
 
+    // two losses of an otherwise healthy connection within this window mean another client logs in as the device
+    private static final Duration KICK_WINDOW = Duration.ofMinutes(1);
+
     private final DeviceId device;
 
     private final IntegrationFlowRegistration registration;
@@ -49,6 +52,14 @@ final class DeviceConnection {
     private final ReentrantLock connectLock = new ReentrantLock();
 
     private final Deque<Instant> connectAttempts = new ArrayDeque<>();
+
+    private final Deque<Instant> recentLosses = new ArrayDeque<>();
+
+    private volatile boolean retired;
+
+    private volatile Instant lastUsedAt;
+
+    private int kicks;
 
     private volatile ConnectionState state = ConnectionState.IDLE;
 
@@ -77,6 +88,7 @@ final class DeviceConnection {
         this.settings = settings;
         this.clock = clock;
         this.inflight = new Semaphore(settings.maxInflight());
+        this.lastUsedAt = clock.instant();
     }
 
     DeviceId device() {
@@ -92,7 +104,12 @@ final class DeviceConnection {
                 this.lastPublishedAt, this.retryAt);
     }
 
-    void publish(String topic, byte[] payload, int qos) {
+    /**
+     * Publishes through this connection.
+     * @return {@code false} when the connection was retired (idle) before the message could use it: nothing was
+     * sent and the caller should take a fresh connection from the pool
+     */
+    boolean publish(String topic, byte[] payload, int qos) {
         Message<byte[]> message = MessageBuilder.withPayload(payload)
             .setHeader(MqttHeaders.TOPIC, topic)
             .setHeader(MqttHeaders.QOS, qos)
@@ -104,16 +121,42 @@ final class DeviceConnection {
                 .retryAfter(Duration.ofSeconds(1));
         }
         try {
+            if (this.retired) {
+                return false;
+            }
+            this.lastUsedAt = this.clock.instant();
             if (this.state == ConnectionState.CONNECTED) {
                 send(message, false);
             }
             else {
                 connectAndSend(message);
             }
+            return true;
         }
         finally {
             this.inflight.release();
         }
+    }
+
+    /**
+     * Marks the connection retired when no message used it since {@code cutoff} and none is in flight. The caller
+     * then removes it from the pool, destroys it and calls {@link #releaseRetired()}, so that requests that
+     * waited for it take a fresh connection instead of failing.
+     */
+    boolean retireIfIdleSince(Instant cutoff) {
+        if (this.lastUsedAt.isAfter(cutoff) || !this.inflight.tryAcquire(this.settings.maxInflight())) {
+            return false;
+        }
+        if (this.lastUsedAt.isAfter(cutoff)) {
+            this.inflight.release(this.settings.maxInflight());
+            return false;
+        }
+        this.retired = true;
+        return true;
+    }
+
+    void releaseRetired() {
+        this.inflight.release(this.settings.maxInflight());
     }
 
     private void connectAndSend(Message<byte[]> message) {
@@ -227,14 +270,53 @@ final class DeviceConnection {
         this.connectAttempts.addLast(now);
     }
 
-    /** The adapter lost its connection (broker gone, or another login of the device kicked it). */
-    void connectionLost(@Nullable Throwable cause) {
-        if (this.state == ConnectionState.CONNECTED) {
-            this.state = ConnectionState.DISCONNECTED;
-            String reason = (cause != null) ? ": " + GatewayFailure.describe(cause) : "";
-            recordError(ProblemType.PLATFORM_UNAVAILABLE, "Connection lost" + reason);
-            log.warn("Device " + this.device + " lost its connection: " + this.lastError);
+    /**
+     * The adapter lost its connection: the broker went away, or another client logged in as the device and the
+     * platform closed this one. It is taken for a kick when the broker is evidently alive (other devices stay
+     * connected) or when it happens twice within a minute; then the device pauses instead of logging in again and
+     * kicking the other client back.
+     */
+    synchronized void connectionLost(@Nullable Throwable cause, boolean brokerAlive) {
+        if (this.state != ConnectionState.CONNECTED) {
+            return;
         }
+        Instant now = this.clock.instant();
+        while (!this.recentLosses.isEmpty() && this.recentLosses.peekFirst().isBefore(now.minus(KICK_WINDOW))) {
+            this.recentLosses.removeFirst();
+        }
+        this.recentLosses.addLast(now);
+        if (brokerAlive || this.recentLosses.size() >= 2) {
+            kicked(now);
+            return;
+        }
+        this.state = ConnectionState.DISCONNECTED;
+        String reason = (cause != null) ? ": " + GatewayFailure.describe(cause) : "";
+        recordError(ProblemType.PLATFORM_UNAVAILABLE, "Connection lost" + reason);
+        log.warn("Device " + this.device + " lost its connection: " + this.lastError);
+    }
+
+    private void kicked(Instant now) {
+        Instant connectedAt = this.lastConnectedAt;
+        if (connectedAt != null && connectedAt.isBefore(now.minus(this.settings.kickBackoffMax()))) {
+            this.kicks = 0;
+        }
+        this.kicks++;
+        long pause = Math.min(this.settings.kickBackoffMax().toMillis(),
+                this.settings.kickBackoff().toMillis() << Math.min(this.kicks - 1, 20));
+        GatewayFailure failure = new GatewayFailure(ProblemType.DEVICE_KICKED, "Another client logged in as this "
+                + "device and the IoT Platform closed the gateway's connection (the platform allows one connection "
+                + "per device). The gateway stays away for " + (pause / 1000) + " s so that the two do not keep "
+                + "kicking each other; stop the other client or give it a device of its own.", true, true);
+        this.state = ConnectionState.FAILED;
+        this.retryAt = now.plusMillis(pause);
+        this.backoffFailure = failure;
+        recordError(failure.problemType(), failure.detail());
+        log.warn("Device " + this.device + " was kicked: another client logged in as it (kick " + this.kicks
+                + "); pausing it for " + pause + " ms");
+    }
+
+    int kicks() {
+        return this.kicks;
     }
 
     private void recordError(ProblemType problem, String error) {

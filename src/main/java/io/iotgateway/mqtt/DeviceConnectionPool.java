@@ -1,6 +1,8 @@
 package io.iotgateway.mqtt;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -8,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
 
 import io.iotgateway.credential.AliyunMqttSigner;
 import io.iotgateway.credential.CredentialService;
@@ -17,6 +20,7 @@ import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
@@ -25,6 +29,7 @@ import org.springframework.integration.dsl.context.IntegrationFlowContext;
 import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
 import org.springframework.integration.mqtt.event.MqttConnectionFailedEvent;
 import org.springframework.integration.mqtt.outbound.MqttPahoMessageHandler;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Holds one Spring Integration MQTT outbound adapter per device, created on the device's first message and
@@ -58,10 +63,16 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
 
     private final Map<MqttPahoMessageHandler, DeviceConnection> byHandler = new ConcurrentHashMap<>();
 
+    private final TaskScheduler scheduler;
+
     private volatile boolean running;
 
+    private volatile @Nullable ScheduledFuture<?> idleSweep;
+
     public DeviceConnectionPool(IntegrationFlowContext flows, CredentialService credentials, AliyunMqttSigner signer,
-            PlatformProperties platform, PlatformEndpoint endpoint, MqttProperties settings, Clock clock) {
+            PlatformProperties platform, PlatformEndpoint endpoint, MqttProperties settings, Clock clock,
+            TaskScheduler scheduler) {
+        this.scheduler = scheduler;
         this.flows = flows;
         this.credentials = credentials;
         this.signer = signer;
@@ -73,7 +84,12 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
 
     @Override
     public void publish(DeviceId device, String topic, byte[] payload, int qos) {
-        connectionFor(device).publish(topic, payload, qos);
+        // a connection retired for idleness while this request waited for it sends nothing: take a fresh one
+        boolean sent;
+        do {
+            sent = connectionFor(device).publish(topic, payload, qos);
+        }
+        while (!sent);
     }
 
     @Override
@@ -136,7 +152,26 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
         if (event.getSource() instanceof MqttPahoMessageHandler handler) {
             DeviceConnection connection = this.byHandler.get(handler);
             if (connection != null) {
-                connection.connectionLost(event.getCause());
+                connection.connectionLost(event.getCause(), anyOtherConnected(connection));
+            }
+        }
+    }
+
+    private boolean anyOtherConnected(DeviceConnection lost) {
+        return this.connections.values()
+            .stream()
+            .anyMatch(other -> other != lost && other.status().state() == ConnectionState.CONNECTED);
+    }
+
+    /** Closes the connections no message used for the idle timeout; the next message reopens them. */
+    void retireIdleConnections() {
+        Instant cutoff = this.clock.instant().minus(this.settings.idleTimeout());
+        for (DeviceConnection connection : this.connections.values()) {
+            if (connection.retireIfIdleSince(cutoff)) {
+                this.connections.remove(connection.device(), connection);
+                destroy(connection);
+                connection.releaseRetired();
+                log.info("Closed the idle connection of device " + connection.device());
             }
         }
     }
@@ -154,11 +189,20 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
     @Override
     public void start() {
         this.running = true;
+        Duration idleTimeout = this.settings.idleTimeout();
+        if (!idleTimeout.isZero()) {
+            Duration period = Duration.ofMillis(Math.max(1000, idleTimeout.toMillis() / 4));
+            this.idleSweep = this.scheduler.scheduleWithFixedDelay(this::retireIdleConnections, period);
+        }
     }
 
     @Override
     public void stop() {
         this.running = false;
+        ScheduledFuture<?> sweep = this.idleSweep;
+        if (sweep != null) {
+            sweep.cancel(false);
+        }
         List<DeviceConnection> open = new ArrayList<>(this.connections.values());
         this.connections.clear();
         // disconnects wait for the broker (up to the disconnect timeout each): do them side by side

@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
+import org.springframework.scheduling.TaskScheduler;
 
 @Configuration(proxyBeanMethods = false)
 class MqttConfiguration {
@@ -24,8 +25,9 @@ class MqttConfiguration {
     @Bean
     DeviceConnectionPool deviceConnectionPool(IntegrationFlowContext flows, CredentialService credentials,
             AliyunMqttSigner signer, PlatformProperties platform, PlatformEndpoint endpoint, MqttProperties settings,
-            Clock clock) {
-        return new DeviceConnectionPool(flows, credentials, signer, platform, endpoint, settings, clock);
+            Clock clock, TaskScheduler taskScheduler) {
+        return new DeviceConnectionPool(flows, credentials, signer, platform, endpoint, settings, clock,
+                taskScheduler);
     }
 
     /**

@@ -25,6 +25,12 @@ import org.springframework.validation.annotation.Validated;
  * @param reconnectBackoffMax longest wait between connection attempts of a device whose broker is unreachable
  * @param credentialsRejectedBackoff wait after the platform refused a device's credentials (CONNACK 4 or 5) before
  * the gateway tries that device again; until then its requests get 502 at once
+ * @param kickBackoff how long the gateway leaves a device alone after another client logged in as it and the
+ * platform closed the gateway's connection; doubles with every further kick up to {@code kickBackoffMax}, so the
+ * two never kick each other in a loop
+ * @param kickBackoffMax longest pause after repeated kicks
+ * @param idleTimeout close a device's connection after this long without messages (it reopens on the next message);
+ * {@code 0} keeps connections open
  */
 @Validated
 @ConfigurationProperties("gateway.mqtt")
@@ -36,5 +42,8 @@ public record MqttProperties(
         @DefaultValue("5") @Min(1) int maxConnectsPerMinute,
         @DefaultValue("1s") Duration reconnectBackoff,
         @DefaultValue("60s") Duration reconnectBackoffMax,
-        @DefaultValue("60s") Duration credentialsRejectedBackoff) {
+        @DefaultValue("60s") Duration credentialsRejectedBackoff,
+        @DefaultValue("30s") Duration kickBackoff,
+        @DefaultValue("10m") Duration kickBackoffMax,
+        @DefaultValue("0") Duration idleTimeout) {
 }

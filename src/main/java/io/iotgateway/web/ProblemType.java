@@ -20,6 +20,7 @@ public enum ProblemType {
     PLATFORM_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "platform-unavailable", "IoT Platform unreachable"),
     DEVICE_BUSY(HttpStatus.SERVICE_UNAVAILABLE, "device-busy", "Device connection busy"),
     CONNECT_LIMITED(HttpStatus.SERVICE_UNAVAILABLE, "connect-limited", "Device connect limit reached"),
+    DEVICE_KICKED(HttpStatus.SERVICE_UNAVAILABLE, "device-kicked", "Device logged in elsewhere"),
     PLATFORM_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "platform-timeout", "IoT Platform did not answer in time"),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error");
 

@@ -88,6 +88,22 @@ class MosquittoPublishIntegrationTests extends PublishScenario {
     }
 
     @Test
+    void sequentialMessagesOfOneDeviceArriveInOrder() {
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String body = "message " + i;
+            sent.add(body);
+            int qos = i % 2;
+            assertThat(this.http.post(PATH + "?qos=" + qos, "text/plain", body.getBytes(StandardCharsets.UTF_8))
+                .statusCode()).isEqualTo((qos == 1) ? 200 : 202);
+        }
+
+        assertThat(this.subscriber.awaitMessages(50, Duration.ofSeconds(10)))
+            .extracting(received -> received.payloadAsString())
+            .containsExactlyElementsOf(sent);
+    }
+
+    @Test
     void refusedCredentialsAnswer502AndAreNotRetriedInALoop() {
         String path = "/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + TestDevices.WRONG_SECRET + "/user/sheep";
 

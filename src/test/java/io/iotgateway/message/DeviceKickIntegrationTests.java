@@ -1,0 +1,107 @@
+package io.iotgateway.message;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
+import io.iotgateway.testsupport.MosquittoBroker;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Another client logs in as a device the gateway holds, and the broker closes the gateway's connection (the
+ * platform allows one connection per device). The gateway says so, and does not log in again to kick the other
+ * client back.
+ */
+@EnabledIfMosquittoInstalled
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(TestDevices.FixedTimestampSigning.class)
+class DeviceKickIntegrationTests {
+
+    private static MosquittoBroker broker;
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void gatewayProperties(DynamicPropertyRegistry registry) {
+        registry.add("gateway.platform.endpoint", () -> broker().uri());
+        registry.add("gateway.mqtt.kick-backoff", () -> "30s");
+        TestDevices.register(registry);
+    }
+
+    static synchronized MosquittoBroker broker() {
+        if (broker == null) {
+            broker = MosquittoBroker.start(TestDevices.brokerConfig());
+        }
+        return broker;
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void kickedDeviceAnswers503AndLeavesTheOtherClientAlone() throws Exception {
+        GatewayHttpClient http = new GatewayHttpClient(this.port);
+        assertThat(post(http, TestDevices.MOSHEEP).statusCode()).isEqualTo(200);
+        assertThat(post(http, TestDevices.HERD).statusCode()).isEqualTo(200);
+
+        MqttClient intruder = loginAs(TestDevices.MOSHEEP);
+        try {
+            await().atMost(Duration.ofSeconds(10))
+                .until(() -> http.get(devicePath(TestDevices.MOSHEEP)).body().contains("device-kicked"));
+            HttpResponse<String> whileKicked = post(http, TestDevices.MOSHEEP);
+
+            assertThat(whileKicked.statusCode()).isEqualTo(503);
+            assertThat(whileKicked.body()).contains("urn:iot-gateway:problem:device-kicked", "Another client");
+            assertThat(whileKicked.headers().firstValue("Retry-After")).hasValueSatisfying(
+                    seconds -> assertThat(Integer.parseInt(seconds)).isBetween(20, 30));
+            assertThat(intruder.isConnected()).isTrue();
+            assertThat(http.get("/actuator/health").body()).contains("device-kicked");
+            // the other device is untouched
+            assertThat(post(http, TestDevices.HERD).statusCode()).isEqualTo(200);
+        }
+        finally {
+            intruder.disconnect();
+            intruder.close();
+        }
+    }
+
+    /** A second client with the device's own credentials, as a colleague running mosquitto_pub would be. */
+    private static MqttClient loginAs(String deviceName) throws Exception {
+        String clientId = TestDevices.PRODUCT_KEY + "." + deviceName + "|securemode=3,signmethod=hmacsha1,timestamp="
+                + TestDevices.TIMESTAMP + "|";
+        MqttClient client = new MqttClient(broker().uri(), clientId, new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setUserName(deviceName + "&" + TestDevices.PRODUCT_KEY);
+        options.setPassword(TestDevices.expectedPassword(deviceName).toCharArray());
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        client.connect(options);
+        return client;
+    }
+
+    private static String devicePath(String deviceName) {
+        return "/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + deviceName;
+    }
+
+    private static HttpResponse<String> post(GatewayHttpClient http, String deviceName) {
+        return http.post(devicePath(deviceName) + "/user/sheep", "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
+    }
+}
