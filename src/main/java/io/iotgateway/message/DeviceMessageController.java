@@ -3,6 +3,7 @@ package io.iotgateway.message;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import java.util.Arrays;
 import java.util.List;
 
@@ -20,7 +21,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.StringUtils;
@@ -39,6 +39,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @Tag(name = "Messages", description = "Publish messages as devices")
 class DeviceMessageController {
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final MessageService messages;
 
@@ -73,6 +75,11 @@ class DeviceMessageController {
                     @Parameter(name = "topic", in = ParameterIn.PATH, example = "sheep",
                             description = "The topic levels after `/user/`: letters, digits and `_`; several levels "
                                     + "are separated by `/` (the explorer can send one level only)"),
+                    @Parameter(name = IDEMPOTENCY_KEY, in = ParameterIn.HEADER, description = "Makes retries safe: "
+                            + "a request repeated with the same key (per caller and device) within 10 minutes gets "
+                            + "the first answer, marked `Idempotent-Replayed: true`, and publishes nothing. Only "
+                            + "successes are remembered. 1-255 visible ASCII characters, e.g. a UUID.",
+                            schema = @Schema(type = "string", maxLength = 255)),
                     @Parameter(name = "qos", in = ParameterIn.QUERY, description = "MQTT QoS: 1 waits for the "
                             + "platform's acknowledgement, 0 does not. The platform does not support 2.",
                             schema = @Schema(type = "integer", allowableValues = { "0", "1" },
@@ -86,6 +93,9 @@ class DeviceMessageController {
             content = @Content(mediaType = "application/problem+json",
                     schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "413", description = "Payload larger than the limit (256 KB by default)",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request",
             content = @Content(mediaType = "application/problem+json",
                     schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "502", description = "The platform refused the device's credentials (CONNACK 4 "
@@ -106,8 +116,9 @@ class DeviceMessageController {
         PublishTarget target = this.messages.target(productKey, deviceName, topicLevels,
                 queryParameter(request, "qos"));
         byte[] payload = readBody(request);
-        PublishReceipt receipt = this.messages.publish(target, payload);
-        return ResponseEntity.status((target.qos() == 1) ? HttpStatus.OK : HttpStatus.ACCEPTED).body(receipt);
+        Principal caller = request.getUserPrincipal();
+        return this.messages.publish(target, payload, request.getHeader(IDEMPOTENCY_KEY),
+                (caller != null) ? caller.getName() : "anonymous");
     }
 
     private byte[] readBody(HttpServletRequest request) throws IOException {

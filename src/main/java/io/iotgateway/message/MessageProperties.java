@@ -1,5 +1,7 @@
 package io.iotgateway.message;
 
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -9,7 +11,12 @@ import org.springframework.util.unit.DataSize;
  *
  * @param maxPayload largest request body published as one message; larger bodies get 413 without being read.
  * The IoT Platform refuses MQTT messages over 256 KB.
+ * @param idempotencyWindow how long the answer to a request with an {@code Idempotency-Key} is remembered; a retry
+ * with the same key within it gets that answer and publishes nothing
+ * @param idempotencyMaxKeys most remembered keys (about 1 KB each); past it the oldest are forgotten early
  */
 @ConfigurationProperties("gateway.message")
-record MessageProperties(@DefaultValue("256KB") DataSize maxPayload) {
+record MessageProperties(@DefaultValue("256KB") DataSize maxPayload,
+        @DefaultValue("10m") Duration idempotencyWindow,
+        @DefaultValue("100000") int idempotencyMaxKeys) {
 }

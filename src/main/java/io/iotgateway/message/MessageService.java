@@ -1,7 +1,12 @@
 package io.iotgateway.message;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import io.iotgateway.credential.CredentialService;
 import io.iotgateway.credential.DeviceId;
@@ -10,6 +15,8 @@ import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Service;
 
 /**
@@ -18,16 +25,26 @@ import org.springframework.stereotype.Service;
 @Service
 class MessageService {
 
+    // the first request is bounded by the connect and publish timeouts; a duplicate never waits longer than this
+    private static final Duration IDEMPOTENT_JOIN_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+
     private final CredentialService credentials;
 
     private final DevicePublisher publisher;
 
     private final Clock clock;
 
-    MessageService(CredentialService credentials, DevicePublisher publisher, Clock clock) {
+    private final IdempotencyCache idempotency;
+
+    MessageService(CredentialService credentials, DevicePublisher publisher, Clock clock,
+            MessageProperties properties) {
         this.credentials = credentials;
         this.publisher = publisher;
         this.clock = clock;
+        this.idempotency = new IdempotencyCache(clock, properties.idempotencyWindow(),
+                properties.idempotencyMaxKeys(), IDEMPOTENT_JOIN_TIMEOUT);
     }
 
     /**
@@ -51,11 +68,44 @@ class MessageService {
         return new PublishTarget(device, topic, qosLevel);
     }
 
-    PublishReceipt publish(PublishTarget target, byte[] payload) {
+    /**
+     * Publishes the payload; with an idempotency key, at most once per caller, device and key within the window.
+     * @return 200 with the receipt after the platform's PUBACK (QoS 1), 202 once written (QoS 0)
+     */
+    ResponseEntity<PublishReceipt> publish(PublishTarget target, byte[] payload, @Nullable String idempotencyKey,
+            String caller) {
+        if (idempotencyKey == null) {
+            return publish(target, payload);
+        }
+        IdempotencyCache.Key key = new IdempotencyCache.Key(caller, target.device(), checked(idempotencyKey));
+        return this.idempotency.execute(key, fingerprint(target, payload), () -> publish(target, payload));
+    }
+
+    private ResponseEntity<PublishReceipt> publish(PublishTarget target, byte[] payload) {
         this.publisher.publish(target.device(), target.topic(), payload, target.qos());
-        return new PublishReceipt(UUID.randomUUID().toString(), target.device().productKey(),
+        PublishReceipt receipt = new PublishReceipt(UUID.randomUUID().toString(), target.device().productKey(),
                 target.device().deviceName(), target.topic(), target.qos(), payload.length,
                 (target.qos() == 1) ? "acknowledged" : "sent", this.clock.instant());
+        return ResponseEntity.status((target.qos() == 1) ? HttpStatus.OK : HttpStatus.ACCEPTED).body(receipt);
+    }
+
+    private static String checked(String idempotencyKey) {
+        if (!IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+            throw new GatewayException(ProblemType.INVALID_REQUEST, "An Idempotency-Key is 1 to 255 visible ASCII "
+                    + "characters, e.g. a UUID.");
+        }
+        return idempotencyKey;
+    }
+
+    private static byte[] fingerprint(PublishTarget target, byte[] payload) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update((target.topic() + "\n" + target.qos() + "\n").getBytes(StandardCharsets.UTF_8));
+            return digest.digest(payload);
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", ex);
+        }
     }
 
     private static int parseQos(@Nullable String qos) {

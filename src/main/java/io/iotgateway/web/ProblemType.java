@@ -15,6 +15,8 @@ public enum ProblemType {
     INVALID_TOPIC(HttpStatus.BAD_REQUEST, "invalid-topic", "Invalid topic"),
     INVALID_DEVICE(HttpStatus.BAD_REQUEST, "invalid-device", "Invalid product key or device name"),
     UNKNOWN_DEVICE(HttpStatus.NOT_FOUND, "unknown-device", "Unknown device"),
+    IDEMPOTENCY_KEY_REUSED(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused",
+            "Idempotency key used for another request"),
     PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large"),
     CREDENTIALS_REJECTED(HttpStatus.BAD_GATEWAY, "credentials-rejected", "Platform refused the device's credentials"),
     PLATFORM_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "platform-unavailable", "IoT Platform unreachable"),

@@ -1,0 +1,138 @@
+package io.iotgateway.message;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.iotgateway.credential.DeviceId;
+import io.iotgateway.web.GatewayException;
+import io.iotgateway.web.ProblemType;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.ResponseEntity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class IdempotencyCacheTests {
+
+    private static final DeviceId DEVICE = new DeviceId("a61QmwQD5ZF", "mosheep");
+
+    private static final byte[] FINGERPRINT = { 1, 2, 3 };
+
+    private final MutableClock clock = new MutableClock();
+
+    private final AtomicInteger published = new AtomicInteger();
+
+    @Test
+    void aRetryWithinTheWindowReplaysTheFirstAnswerWithoutPublishing() {
+        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1));
+
+        ResponseEntity<PublishReceipt> first = cache.execute(key("k1"), FINGERPRINT, this::publish);
+        ResponseEntity<PublishReceipt> retry = cache.execute(key("k1"), FINGERPRINT, this::publish);
+
+        assertThat(this.published).hasValue(1);
+        assertThat(retry.getBody()).isEqualTo(first.getBody());
+        assertThat(retry.getHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(first.getHeaders().getFirst("Idempotent-Replayed")).isNull();
+    }
+
+    @Test
+    void pastTheWindowTheKeyPublishesAgain() {
+        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1));
+        cache.execute(key("k1"), FINGERPRINT, this::publish);
+
+        this.clock.advance(Duration.ofMinutes(10).plusMillis(1));
+        cache.execute(key("k1"), FINGERPRINT, this::publish);
+
+        assertThat(this.published).hasValue(2);
+    }
+
+    @Test
+    void keysAreScopedByCallerAndDevice() {
+        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1));
+
+        cache.execute(key("k1"), FINGERPRINT, this::publish);
+        cache.execute(new IdempotencyCache.Key("other-caller", DEVICE, "k1"), FINGERPRINT, this::publish);
+        cache.execute(new IdempotencyCache.Key("anonymous", new DeviceId("a61QmwQD5ZF", "herdsheep"), "k1"),
+                FINGERPRINT, this::publish);
+
+        assertThat(this.published).hasValue(3);
+    }
+
+    @Test
+    void failuresAreNotRememberedSoARetryPublishes() {
+        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1));
+
+        assertThatExceptionOfType(GatewayException.class).isThrownBy(() -> cache.execute(key("k1"), FINGERPRINT,
+                () -> {
+                    throw new GatewayException(ProblemType.PLATFORM_UNAVAILABLE, "down");
+                }));
+        cache.execute(key("k1"), FINGERPRINT, this::publish);
+
+        assertThat(this.published).hasValue(1);
+        assertThat(cache.size()).isEqualTo(1);
+    }
+
+    @Test
+    void theSameKeyForAnotherRequestIsRefused() {
+        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1));
+        cache.execute(key("k1"), FINGERPRINT, this::publish);
+
+        assertThatExceptionOfType(GatewayException.class)
+            .isThrownBy(() -> cache.execute(key("k1"), new byte[] { 9 }, this::publish))
+            .satisfies(ex -> assertThat(ex.problemType()).isEqualTo(ProblemType.IDEMPOTENCY_KEY_REUSED));
+        assertThat(this.published).hasValue(1);
+    }
+
+    @Test
+    void memoryIsBoundedByForgettingTheOldestKeys() {
+        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 3, Duration.ofSeconds(1));
+        for (int i = 0; i < 5; i++) {
+            cache.execute(key("k" + i), FINGERPRINT, this::publish);
+        }
+
+        assertThat(cache.size()).isEqualTo(3);
+        cache.execute(key("k4"), FINGERPRINT, this::publish);
+        assertThat(this.published).as("k4 is still remembered").hasValue(5);
+        cache.execute(key("k0"), FINGERPRINT, this::publish);
+        assertThat(this.published).as("k0 was forgotten").hasValue(6);
+    }
+
+    private ResponseEntity<PublishReceipt> publish() {
+        int n = this.published.incrementAndGet();
+        return ResponseEntity.ok(new PublishReceipt("id-" + n, "a61QmwQD5ZF", "mosheep", "/t", 1, 3, "acknowledged",
+                Instant.EPOCH));
+    }
+
+    private static IdempotencyCache.Key key(String idempotencyKey) {
+        return new IdempotencyCache.Key("anonymous", DEVICE, idempotencyKey);
+    }
+
+    private static final class MutableClock extends Clock {
+
+        private Instant now = Instant.parse("2026-11-26T10:00:00Z");
+
+        void advance(Duration duration) {
+            this.now = this.now.plus(duration);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return this.now;
+        }
+    }
+}
