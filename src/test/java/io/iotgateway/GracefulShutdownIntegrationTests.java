@@ -1,0 +1,130 @@
+package io.iotgateway;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
+import io.iotgateway.testsupport.MosquittoBroker;
+import io.iotgateway.testsupport.MosquittoConfig;
+import io.iotgateway.testsupport.MqttTestSubscriber;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The gateway as Kubernetes stops it: a separate JVM gets SIGTERM while requests are flowing. It stops taking
+ * requests, finishes the ones in flight, disconnects its devices and exits 0; every message it answered 200 for
+ * reached the broker.
+ */
+@EnabledIfMosquittoInstalled
+class GracefulShutdownIntegrationTests {
+
+    private static final String TOPIC = "/a61QmwQD5ZF/mosheep/user/sheep";
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Test
+    void sigtermDrainsRequestsDisconnectsAndExitsZero(@TempDir Path dir) throws Exception {
+        try (MosquittoBroker broker = MosquittoBroker.start(MosquittoConfig.anonymous());
+                MqttTestSubscriber subscriber = MqttTestSubscriber.connect(broker.uri(), "observer", "any", TOPIC)) {
+            int port = freePort();
+            Path log = dir.resolve("gateway.log");
+            Process gateway = startGateway(broker.uri(), port, log);
+            try {
+                awaitReady(port);
+                Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+                Set<Integer> otherStatuses = ConcurrentHashMap.newKeySet();
+                AtomicBoolean stop = new AtomicBoolean();
+                try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+                    for (int sender = 0; sender < 8; sender++) {
+                        int id = sender;
+                        senders.execute(() -> send(port, id, stop, acknowledged, otherStatuses));
+                    }
+                    await().atMost(Duration.ofSeconds(20)).until(() -> acknowledged.size() >= 100);
+                    gateway.destroy(); // SIGTERM
+                    assertThat(gateway.waitFor(40, TimeUnit.SECONDS)).as("gateway exited").isTrue();
+                    stop.set(true);
+                }
+
+                assertThat(gateway.exitValue()).isZero();
+                assertThat(otherStatuses).as("answers other than 200 during shutdown").isSubsetOf(503);
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                        subscriber.messages().stream().map(message -> message.payloadAsString()).toList())
+                    .containsAll(acknowledged));
+                assertThat(Files.readString(log)).contains("Disconnected 1 device connection(s)");
+            }
+            finally {
+                gateway.destroyForcibly();
+            }
+        }
+    }
+
+    private void send(int port, int sender, AtomicBoolean stop, Set<String> acknowledged, Set<Integer> others) {
+        for (int n = 0; !stop.get(); n++) {
+            String body = "sender " + sender + " message " + n;
+            try {
+                int status = this.http.send(HttpRequest.newBuilder(uri(port, "/api/v1/devices/a61QmwQD5ZF/mosheep/user/sheep"))
+                    .timeout(Duration.ofSeconds(20))
+                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                    .build(), BodyHandlers.discarding()).statusCode();
+                if (status == 200) {
+                    acknowledged.add(body);
+                }
+                else {
+                    others.add(status);
+                }
+            }
+            catch (IOException ex) {
+                // the listener is closed: the gateway no longer takes requests
+                return;
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static Process startGateway(String brokerUri, int port, Path log) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = List.of(java, "-cp", System.getProperty("java.class.path"),
+                GatewayApplication.class.getName(), "--server.port=" + port,
+                "--gateway.platform.endpoint=" + brokerUri, "--gateway.devices[0].product-key=a61QmwQD5ZF",
+                "--gateway.devices[0].device-name=mosheep", "--gateway.devices[0].device-secret=shutdown-test-secret");
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private void awaitReady(int port) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> this.http
+            .send(HttpRequest.newBuilder(uri(port, "/actuator/health/readiness")).build(), BodyHandlers.discarding())
+            .statusCode() == 200);
+    }
+
+    private static URI uri(int port, String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
