@@ -47,7 +47,7 @@ class GracefulShutdownIntegrationTests {
                 MqttTestSubscriber subscriber = MqttTestSubscriber.connect(broker.uri(), "observer", "any", TOPIC)) {
             int port = freePort();
             Path log = dir.resolve("gateway.log");
-            Process gateway = startGateway(broker.uri(), port, log);
+            Process gateway = startGateway(broker.uri(), port, log, dir.resolve("data"));
             try {
                 awaitReady(port);
                 Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -103,10 +103,10 @@ class GracefulShutdownIntegrationTests {
         }
     }
 
-    private static Process startGateway(String brokerUri, int port, Path log) throws IOException {
+    private static Process startGateway(String brokerUri, int port, Path log, Path dataDir) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = List.of(java, "-cp", System.getProperty("java.class.path"),
-                GatewayApplication.class.getName(), "--server.port=" + port,
+                GatewayApplication.class.getName(), "--server.port=" + port, "--gateway.data-dir=" + dataDir,
                 "--gateway.platform.endpoint=" + brokerUri, "--gateway.devices[0].product-key=a61QmwQD5ZF",
                 "--gateway.devices[0].device-name=mosheep", "--gateway.devices[0].device-secret=shutdown-test-secret");
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

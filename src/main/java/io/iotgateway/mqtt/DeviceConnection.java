@@ -9,6 +9,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 import io.iotgateway.credential.DeviceId;
 import io.iotgateway.web.GatewayException;
@@ -34,8 +35,9 @@ final class DeviceConnection {
 
     private static final Duration CONNECT_WINDOW = Duration.ofMinutes(1);
 
-    // two losses of an otherwise healthy connection within this window mean another client logs in as the device
-    private static final Duration KICK_WINDOW = Duration.ofMinutes(1);
+    // a broker outage drops every connection within milliseconds; after this long, devices still connected mean
+    // the broker is alive and this one connection was closed on purpose: another login of the device kicked it
+    private static final Duration LOSS_SETTLE = Duration.ofSeconds(1);
 
     private final DeviceId device;
 
@@ -53,7 +55,9 @@ final class DeviceConnection {
 
     private final Deque<Instant> connectAttempts = new ArrayDeque<>();
 
-    private final Deque<Instant> recentLosses = new ArrayDeque<>();
+    private final BooleanSupplier othersConnected;
+
+    private volatile @Nullable Instant lostAt;
 
     private volatile boolean retired;
 
@@ -81,8 +85,9 @@ final class DeviceConnection {
     private int consecutiveFailures;
 
     DeviceConnection(DeviceId device, IntegrationFlowRegistration registration, SignedClientFactory clients,
-            MqttProperties settings, Clock clock) {
+            MqttProperties settings, Clock clock, BooleanSupplier othersConnected) {
         this.device = device;
+        this.othersConnected = othersConnected;
         this.registration = registration;
         this.clients = clients;
         this.settings = settings;
@@ -170,6 +175,7 @@ final class DeviceConnection {
                 send(message, false);
                 return;
             }
+            classifyLoss();
             Instant now = this.clock.instant();
             failFastWhileBackingOff(now);
             reserveConnectAttempt(now);
@@ -272,30 +278,47 @@ final class DeviceConnection {
 
     /**
      * The adapter lost its connection: the broker went away, or another client logged in as the device and the
-     * platform closed this one. It is taken for a kick when the broker is evidently alive (other devices stay
-     * connected) or when it happens twice within a minute; then the device pauses instead of logging in again and
-     * kicking the other client back.
+     * platform closed this one. Which of the two is decided before the next login (see {@link #classifyLoss()}).
      */
-    synchronized void connectionLost(@Nullable Throwable cause, boolean brokerAlive) {
+    void connectionLost(@Nullable Throwable cause) {
         if (this.state != ConnectionState.CONNECTED) {
             return;
         }
-        Instant now = this.clock.instant();
-        while (!this.recentLosses.isEmpty() && this.recentLosses.peekFirst().isBefore(now.minus(KICK_WINDOW))) {
-            this.recentLosses.removeFirst();
-        }
-        this.recentLosses.addLast(now);
-        if (brokerAlive || this.recentLosses.size() >= 2) {
-            kicked(now);
-            return;
-        }
+        this.lostAt = this.clock.instant();
         this.state = ConnectionState.DISCONNECTED;
         String reason = (cause != null) ? ": " + GatewayFailure.describe(cause) : "";
         recordError(ProblemType.PLATFORM_UNAVAILABLE, "Connection lost" + reason);
         log.warn("Device " + this.device + " lost its connection: " + this.lastError);
     }
 
-    private void kicked(Instant now) {
+    /**
+     * Before logging in again after a loss: if other devices are still connected once a broker outage would have
+     * shown, the broker is alive and the loss was a kick. Then the device pauses instead of logging in and kicking
+     * the other client back. With no other device connected a kick cannot be told from an outage; the platform's
+     * connects-per-minute limit then bounds the ping-pong.
+     */
+    private void classifyLoss() {
+        Instant lost = this.lostAt;
+        if (lost == null || this.state != ConnectionState.DISCONNECTED) {
+            return;
+        }
+        this.lostAt = null;
+        long settle = Duration.between(this.clock.instant(), lost.plus(LOSS_SETTLE)).toMillis();
+        if (settle > 0) {
+            try {
+                Thread.sleep(settle);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (this.othersConnected.getAsBoolean()) {
+            kicked(this.clock.instant());
+        }
+    }
+
+    private synchronized void kicked(Instant now) {
         Instant connectedAt = this.lastConnectedAt;
         if (connectedAt != null && connectedAt.isBefore(now.minus(this.settings.kickBackoffMax()))) {
             this.kicks = 0;

@@ -135,7 +135,7 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
             .id(FLOW_ID_PREFIX + device.productKey() + "-" + device.deviceName())
             .register();
         DeviceConnection connection = new DeviceConnection(device, registration, clientFactory, this.settings,
-                this.clock);
+                this.clock, () -> anyOtherConnected(device));
         this.byHandler.put(handler, connection);
         return connection;
     }
@@ -152,15 +152,15 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
         if (event.getSource() instanceof MqttPahoMessageHandler handler) {
             DeviceConnection connection = this.byHandler.get(handler);
             if (connection != null) {
-                connection.connectionLost(event.getCause(), anyOtherConnected(connection));
+                connection.connectionLost(event.getCause());
             }
         }
     }
 
-    private boolean anyOtherConnected(DeviceConnection lost) {
+    private boolean anyOtherConnected(DeviceId device) {
         return this.connections.values()
             .stream()
-            .anyMatch(other -> other != lost && other.status().state() == ConnectionState.CONNECTED);
+            .anyMatch(other -> !other.device().equals(device) && other.status().state() == ConnectionState.CONNECTED);
     }
 
     /** Closes the connections no message used for the idle timeout; the next message reopens them. */

@@ -48,8 +48,8 @@ class MqttHealthIndicator extends AbstractHealthIndicator {
     }
 
     private static boolean platformUnreachable(ConnectionStatus status) {
-        return status.state() == ConnectionState.FAILED
-                && status.lastProblem() != ProblemType.CREDENTIALS_REJECTED;
+        return status.state() == ConnectionState.FAILED && status.lastProblem() != ProblemType.CREDENTIALS_REJECTED
+                && status.lastProblem() != ProblemType.DEVICE_KICKED;
     }
 
     private static Map<String, Object> deviceDetails(List<ConnectionStatus> statuses) {

@@ -66,7 +66,7 @@ class DeviceKickIntegrationTests {
         MqttClient intruder = loginAs(TestDevices.MOSHEEP);
         try {
             await().atMost(Duration.ofSeconds(10))
-                .until(() -> http.get(devicePath(TestDevices.MOSHEEP)).body().contains("device-kicked"));
+                .until(() -> http.get(devicePath(TestDevices.MOSHEEP)).body().contains("\"state\":\"DISCONNECTED\""));
             HttpResponse<String> whileKicked = post(http, TestDevices.MOSHEEP);
 
             assertThat(whileKicked.statusCode()).isEqualTo(503);
@@ -74,6 +74,7 @@ class DeviceKickIntegrationTests {
             assertThat(whileKicked.headers().firstValue("Retry-After")).hasValueSatisfying(
                     seconds -> assertThat(Integer.parseInt(seconds)).isBetween(20, 30));
             assertThat(intruder.isConnected()).isTrue();
+            assertThat(http.get(devicePath(TestDevices.MOSHEEP)).body()).contains("\"state\":\"FAILED\"", "device-kicked");
             assertThat(http.get("/actuator/health").body()).contains("device-kicked");
             // the other device is untouched
             assertThat(post(http, TestDevices.HERD).statusCode()).isEqualTo(200);

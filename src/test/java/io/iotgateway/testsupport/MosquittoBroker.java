@@ -156,6 +156,16 @@ public final class MosquittoBroker implements AutoCloseable {
         // mosquitto started as root drops to the user "mosquitto", which must still read these files
         writeReadable(dir.resolve("passwd"), config.passwordFileText());
         writeReadable(dir.resolve("acl"), config.aclFileText());
+        if (config.persistent()) {
+            // the unprivileged broker writes its database here
+            try {
+                Path persist = Files.createDirectories(dir.resolve("persist"));
+                Files.setPosixFilePermissions(persist, PosixFilePermissions.fromString("rwxrwxrwx"));
+            }
+            catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        }
     }
 
     private void launchOnFreePort() {

@@ -72,6 +72,31 @@ public final class MqttTestSubscriber implements AutoCloseable {
     }
 
     /**
+     * Connects with a persistent session (clean session off) that reconnects by itself: with a broker that keeps
+     * its sessions ({@link MosquittoConfig#withPersistence()}), messages published while the broker was down and
+     * restarted, or while this client was reconnecting, are delivered once it is back.
+     */
+    public static MqttTestSubscriber connectPersistent(String brokerUri, String username, String password,
+            String clientId, String... topicFilters) throws MqttException {
+        MqttClient client = new MqttClient(brokerUri, clientId, new MemoryPersistence());
+        client.setTimeToWait(10_000);
+        MqttTestSubscriber subscriber = new MqttTestSubscriber(client);
+        client.setCallback(subscriber.new Collector());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setUserName(username);
+        options.setPassword(password.toCharArray());
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        options.setCleanSession(false);
+        options.setAutomaticReconnect(true);
+        options.setMaxReconnectDelay(500);
+        options.setMaxInflight(1000);
+        options.setConnectionTimeout(5);
+        client.connect(options);
+        subscriber.subscribe(topicFilters);
+        return subscriber;
+    }
+
+    /**
      * Subscribes at QoS 1 and returns once the broker's SUBACK is in, so nothing published afterwards is missed.
      * @throws MqttException if the broker rejects a filter (SUBACK 0x80) or does not answer in 10 s
      */
