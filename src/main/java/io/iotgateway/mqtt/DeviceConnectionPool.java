@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 
 import io.iotgateway.credential.AliyunMqttSigner;
@@ -65,14 +66,17 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
 
     private final TaskScheduler scheduler;
 
+    private final ScheduledExecutorService pahoExecutor;
+
     private volatile boolean running;
 
     private volatile @Nullable ScheduledFuture<?> idleSweep;
 
     public DeviceConnectionPool(IntegrationFlowContext flows, CredentialService credentials, AliyunMqttSigner signer,
             PlatformProperties platform, PlatformEndpoint endpoint, MqttProperties settings, Clock clock,
-            TaskScheduler scheduler) {
+            TaskScheduler scheduler, ScheduledExecutorService pahoExecutor) {
         this.scheduler = scheduler;
+        this.pahoExecutor = pahoExecutor;
         this.flows = flows;
         this.credentials = credentials;
         this.signer = signer;
@@ -124,7 +128,7 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
 
     private DeviceConnection createConnection(DeviceId device) {
         SignedClientFactory clientFactory = new SignedClientFactory(() -> currentTriple(device), this.signer,
-                this.platform, this.endpoint, this.settings);
+                this.platform, this.endpoint, this.settings, this.pahoExecutor);
         MqttPahoMessageHandler handler = new MqttPahoMessageHandler(this.endpoint.uriFor(device),
                 device.defaultClientId(), clientFactory);
         handler.setCompletionTimeout(this.settings.completionTimeout().toMillis());

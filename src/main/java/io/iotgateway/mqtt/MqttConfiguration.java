@@ -25,9 +25,15 @@ class MqttConfiguration {
     @Bean
     DeviceConnectionPool deviceConnectionPool(IntegrationFlowContext flows, CredentialService credentials,
             AliyunMqttSigner signer, PlatformProperties platform, PlatformEndpoint endpoint, MqttProperties settings,
-            Clock clock, TaskScheduler taskScheduler) {
+            Clock clock, TaskScheduler taskScheduler, PahoExecutor pahoExecutor) {
         return new DeviceConnectionPool(flows, credentials, signer, platform, endpoint, settings, clock,
-                taskScheduler);
+                taskScheduler, pahoExecutor);
+    }
+
+    // shut down after the pool (which depends on it) has disconnected every client
+    @Bean(destroyMethod = "shutdownNow")
+    PahoExecutor pahoExecutor() {
+        return new PahoExecutor();
     }
 
     /**

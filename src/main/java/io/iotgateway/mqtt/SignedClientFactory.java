@@ -1,5 +1,6 @@
 package io.iotgateway.mqtt;
 
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 import io.iotgateway.credential.AliyunMqttSigner;
@@ -11,6 +12,7 @@ import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.ScheduledExecutorPingSender;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.jspecify.annotations.Nullable;
 
@@ -33,13 +35,16 @@ final class SignedClientFactory implements MqttPahoClientFactory {
 
     private final MqttProperties mqtt;
 
+    private final ScheduledExecutorService executor;
+
     // set by getConnectionOptions, read by the client creation that the handler makes right after under its lock
     private volatile @Nullable String signedClientId;
 
     private volatile @Nullable MqttAsyncClient lastClient;
 
     SignedClientFactory(Supplier<DeviceTriple> device, AliyunMqttSigner signer, PlatformProperties platform,
-            PlatformEndpoint endpoint, MqttProperties mqtt) {
+            PlatformEndpoint endpoint, MqttProperties mqtt, ScheduledExecutorService executor) {
+        this.executor = executor;
         this.device = device;
         this.signer = signer;
         this.platform = platform;
@@ -70,7 +75,8 @@ final class SignedClientFactory implements MqttPahoClientFactory {
     @Override
     public IMqttAsyncClient getAsyncClientInstance(@Nullable String url, @Nullable String clientId)
             throws MqttException {
-        MqttAsyncClient client = new MqttAsyncClient(url, currentClientId(), new MemoryPersistence());
+        MqttAsyncClient client = new MqttAsyncClient(url, currentClientId(), new MemoryPersistence(),
+                new ScheduledExecutorPingSender(this.executor), this.executor);
         this.lastClient = client;
         return client;
     }
