@@ -18,8 +18,12 @@ class CredentialConfiguration {
         return new AliyunMqttSigner(clock);
     }
 
+    /**
+     * The devices of {@code gateway.devices}, plus the emulator's demo device: they win over the registry, and
+     * {@link RegistryConfiguration} layers the registry under them.
+     */
     @Bean
-    InMemoryCredentialService credentialService(DevicesProperties properties) {
+    InMemoryCredentialService configuredDevices(DevicesProperties properties) {
         return new InMemoryCredentialService(
                 properties.devices().stream().map(DevicesProperties.ConfiguredDevice::toTriple).toList());
     }
