@@ -118,6 +118,18 @@ class OutOfTheBoxIntegrationTests {
     }
 
     @Test
+    void prometheusShowsPublishAndConnectionMeters() throws Exception {
+        post(DEMO_PATH, "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
+
+        HttpResponse<String> prometheus = get("/actuator/prometheus");
+
+        assertThat(prometheus.statusCode()).isEqualTo(200);
+        assertThat(prometheus.body()).contains("gateway_publish_seconds_count{outcome=\"published\",qos=\"1\"}",
+                "gateway_publish_seconds_bucket", "gateway_publish_payload_bytes_count{qos=\"1\"}",
+                "gateway_connections{state=\"connected\"} 1.0", "gateway_connects_total{result=\"connected\"} 1.0");
+    }
+
+    @Test
     void openApiDescribesThePublishEndpointForTheExplorer() throws Exception {
         HttpResponse<String> apiDocs = get("/v3/api-docs");
 

@@ -38,10 +38,13 @@ final class IdempotencyCache {
 
     private final Duration joinTimeout;
 
+    private final Runnable onReplay;
+
     // insertion order is expiry order: the oldest entries are at the head
     private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>();
 
-    IdempotencyCache(Clock clock, Duration window, int maxKeys, Duration joinTimeout) {
+    IdempotencyCache(Clock clock, Duration window, int maxKeys, Duration joinTimeout, Runnable onReplay) {
+        this.onReplay = onReplay;
         this.clock = clock;
         this.window = window;
         this.maxKeys = maxKeys;
@@ -93,6 +96,7 @@ final class IdempotencyCache {
                     + "payload; use a new key for a new message.");
         }
         ResponseEntity<PublishReceipt> first = await(entry);
+        this.onReplay.run();
         return ResponseEntity.status(first.getStatusCode()).header("Idempotent-Replayed", "true").body(first.getBody());
     }
 

@@ -3,8 +3,6 @@ package io.iotgateway.mqtt;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +14,7 @@ import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
@@ -32,8 +31,6 @@ import org.springframework.messaging.Message;
 final class DeviceConnection {
 
     private static final Log log = LogFactory.getLog(DeviceConnection.class);
-
-    private static final Duration CONNECT_WINDOW = Duration.ofMinutes(1);
 
     // a broker outage drops every connection within milliseconds; after this long, devices still connected mean
     // the broker is alive and this one connection was closed on purpose: another login of the device kicked it
@@ -53,9 +50,13 @@ final class DeviceConnection {
 
     private final ReentrantLock connectLock = new ReentrantLock();
 
-    private final Deque<Instant> connectAttempts = new ArrayDeque<>();
+    private final ConnectAttempts connectAttempts;
 
     private final BooleanSupplier othersConnected;
+
+    private final ConnectionMetrics metrics;
+
+    private final ConnectRateLimiter connectRate;
 
     private volatile @Nullable Instant lostAt;
 
@@ -85,8 +86,12 @@ final class DeviceConnection {
     private int consecutiveFailures;
 
     DeviceConnection(DeviceId device, IntegrationFlowRegistration registration, SignedClientFactory clients,
-            MqttProperties settings, Clock clock, BooleanSupplier othersConnected) {
+            MqttProperties settings, Clock clock, BooleanSupplier othersConnected, ConnectionMetrics metrics,
+            ConnectRateLimiter connectRate, ConnectAttempts connectAttempts) {
+        this.connectAttempts = connectAttempts;
         this.device = device;
+        this.metrics = metrics;
+        this.connectRate = connectRate;
         this.othersConnected = othersConnected;
         this.registration = registration;
         this.clients = clients;
@@ -211,7 +216,43 @@ final class DeviceConnection {
         this.lastPublishedAt = this.clock.instant();
     }
 
+    /**
+     * Opens the connection ahead of the first message, if the device is not connected yet and within its connect
+     * limit; does nothing otherwise (the first message connects then, as without warm-up). The caller has taken a
+     * place in the gateway-wide connect rate.
+     */
+    void warmUp(String url) {
+        if (this.state != ConnectionState.IDLE || !this.connectLock.tryLock()) {
+            return;
+        }
+        try {
+            if (this.state != ConnectionState.IDLE) {
+                return;
+            }
+            reserveConnectAttempt(this.clock.instant(), true);
+            this.state = ConnectionState.CONNECTING;
+            try {
+                this.clients.preconnect(url, this.settings.completionTimeout().toMillis());
+                onConnected();
+            }
+            catch (MqttException ex) {
+                connectFailed(GatewayFailure.ofConnect(ex));
+            }
+        }
+        catch (GatewayException ex) {
+            log.debug("Warm-up of device " + this.device + " skipped: " + ex.getMessage());
+        }
+        finally {
+            this.connectLock.unlock();
+        }
+    }
+
+    Instant lastUsedAt() {
+        return this.lastUsedAt;
+    }
+
     private void onConnected() {
+        this.metrics.connectAttempt(null);
         this.state = ConnectionState.CONNECTED;
         this.lastConnectedAt = this.clock.instant();
         this.retryAt = null;
@@ -221,6 +262,7 @@ final class DeviceConnection {
     }
 
     private GatewayException connectFailed(GatewayFailure failure) {
+        this.metrics.connectAttempt(failure.problemType());
         if (failure.problemType() == ProblemType.PLATFORM_TIMEOUT) {
             this.clients.abortPendingConnect();
         }
@@ -261,19 +303,27 @@ final class DeviceConnection {
     }
 
     private void reserveConnectAttempt(Instant now) {
-        Instant windowStart = now.minus(CONNECT_WINDOW);
-        while (!this.connectAttempts.isEmpty() && !this.connectAttempts.peekFirst().isAfter(windowStart)) {
-            this.connectAttempts.removeFirst();
-        }
-        if (this.connectAttempts.size() >= this.settings.maxConnectsPerMinute()) {
-            Instant oldest = this.connectAttempts.peekFirst();
+        reserveConnectAttempt(now, false);
+    }
+
+    /** @param gatewayRateTaken the caller already waited for room in the gateway-wide connect rate (warm-up) */
+    private void reserveConnectAttempt(Instant now, boolean gatewayRateTaken) {
+        Duration deviceWait = this.connectAttempts.waitBeforeNext(now, this.settings.maxConnectsPerMinute());
+        if (!deviceWait.isZero()) {
             throw new GatewayException(ProblemType.CONNECT_LIMITED, "Device " + this.device + " already tried to "
-                    + "connect " + this.connectAttempts.size() + " times in the last minute; the IoT Platform allows "
-                    + this.settings.maxConnectsPerMinute() + ".")
-                .retryAfter(Duration.between(windowStart, oldest))
+                    + "connect " + this.settings.maxConnectsPerMinute() + " times in the last minute; the IoT Platform "
+                    + "allows " + this.settings.maxConnectsPerMinute() + ".")
+                .retryAfter(deviceWait)
                 .with("device", this.device.toString());
         }
-        this.connectAttempts.addLast(now);
+        Duration gatewayWait = gatewayRateTaken ? Duration.ZERO : this.connectRate.tryAcquire();
+        if (!gatewayWait.isZero()) {
+            throw new GatewayException(ProblemType.CONNECT_LIMITED, "The gateway is opening "
+                    + this.settings.maxConnectsPerSecond() + " connections per second already (the platform allows "
+                    + "500 per account); device " + this.device + " connects in a moment.")
+                .retryAfter(gatewayWait);
+        }
+        this.connectAttempts.record(now);
     }
 
     /**
@@ -324,6 +374,7 @@ final class DeviceConnection {
             this.kicks = 0;
         }
         this.kicks++;
+        this.metrics.kicked();
         long pause = Math.min(this.settings.kickBackoffMax().toMillis(),
                 this.settings.kickBackoff().toMillis() << Math.min(this.kicks - 1, 20));
         GatewayFailure failure = new GatewayFailure(ProblemType.DEVICE_KICKED, "Another client logged in as this "

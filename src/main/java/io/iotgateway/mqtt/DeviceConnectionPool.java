@@ -12,16 +12,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.iotgateway.credential.AliyunMqttSigner;
 import io.iotgateway.credential.CredentialService;
+import io.iotgateway.credential.DeviceCredentialsChanged;
 import io.iotgateway.credential.DeviceId;
-import io.iotgateway.credential.DeviceTriple;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
@@ -62,11 +65,22 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
 
     private final Map<DeviceId, DeviceConnection> connections = new ConcurrentHashMap<>();
 
+    // outlives a device's connection, so that closing and reopening it (rotation, idle) does not reset the limit
+    private final Map<DeviceId, ConnectAttempts> connectAttempts = new ConcurrentHashMap<>();
+
+    private final AtomicLong generations = new AtomicLong();
+
     private final Map<MqttPahoMessageHandler, DeviceConnection> byHandler = new ConcurrentHashMap<>();
 
     private final TaskScheduler scheduler;
 
     private final ScheduledExecutorService pahoExecutor;
+
+    private final PlatformTls tls;
+
+    private final ConnectionMetrics metrics;
+
+    private final ConnectRateLimiter connectRate;
 
     private volatile boolean running;
 
@@ -74,9 +88,13 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
 
     public DeviceConnectionPool(IntegrationFlowContext flows, CredentialService credentials, AliyunMqttSigner signer,
             PlatformProperties platform, PlatformEndpoint endpoint, MqttProperties settings, Clock clock,
-            TaskScheduler scheduler, ScheduledExecutorService pahoExecutor) {
+            TaskScheduler scheduler, ScheduledExecutorService pahoExecutor, MeterRegistry meterRegistry,
+            PlatformTls tls) {
+        this.tls = tls;
         this.scheduler = scheduler;
         this.pahoExecutor = pahoExecutor;
+        this.metrics = new ConnectionMetrics(meterRegistry, this::statuses);
+        this.connectRate = new ConnectRateLimiter(clock, settings.maxConnectsPerSecond());
         this.flows = flows;
         this.credentials = credentials;
         this.signer = signer;
@@ -88,12 +106,24 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
 
     @Override
     public void publish(DeviceId device, String topic, byte[] payload, int qos) {
-        // a connection retired for idleness while this request waited for it sends nothing: take a fresh one
-        boolean sent;
-        do {
-            sent = connectionFor(device).publish(topic, payload, qos);
+        long start = System.nanoTime();
+        ProblemType problem = ProblemType.INTERNAL_ERROR;
+        try {
+            // a connection retired (idle or evicted) while this request waited for it sends nothing: take a fresh one
+            boolean sent;
+            do {
+                sent = connectionFor(device).publish(topic, payload, qos);
+            }
+            while (!sent);
+            problem = null;
         }
-        while (!sent);
+        catch (GatewayException ex) {
+            problem = ex.problemType();
+            throw ex;
+        }
+        finally {
+            this.metrics.published(qos, problem, Duration.ofNanos(System.nanoTime() - start), payload.length);
+        }
     }
 
     @Override
@@ -104,6 +134,7 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
 
     @Override
     public List<ConnectionStatus> statuses() {
+        // also the source of the connections-by-state gauges
         return this.connections.values()
             .stream()
             .map(DeviceConnection::status)
@@ -123,12 +154,39 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
         if (!this.running) {
             throw new GatewayException(ProblemType.PLATFORM_UNAVAILABLE, "The gateway is shutting down.");
         }
+        DeviceConnection existing = this.connections.get(device);
+        if (existing != null) {
+            return existing;
+        }
+        if (this.connections.size() >= this.settings.maxConnections()) {
+            evictLeastRecentlyUsed();
+        }
         return this.connections.computeIfAbsent(device, this::createConnection);
     }
 
+    /** Makes room for one more connection by closing the least recently used one that has nothing in flight. */
+    private void evictLeastRecentlyUsed() {
+        List<DeviceConnection> byAge = this.connections.values()
+            .stream()
+            .sorted(Comparator.comparing(DeviceConnection::lastUsedAt))
+            .toList();
+        Instant now = this.clock.instant();
+        for (DeviceConnection candidate : byAge) {
+            if (candidate.retireIfIdleSince(now)) {
+                retire(candidate);
+                log.info("Closed the least recently used connection (device " + candidate.device() + ") to stay within "
+                        + this.settings.maxConnections() + " connections");
+                return;
+            }
+        }
+        throw new GatewayException(ProblemType.DEVICE_BUSY, "The gateway holds its maximum of "
+                + this.settings.maxConnections() + " device connections and all are in use; retry shortly.")
+            .retryAfter(Duration.ofSeconds(1));
+    }
+
     private DeviceConnection createConnection(DeviceId device) {
-        SignedClientFactory clientFactory = new SignedClientFactory(() -> currentTriple(device), this.signer,
-                this.platform, this.endpoint, this.settings, this.pahoExecutor);
+        SignedClientFactory clientFactory = new SignedClientFactory(() -> this.credentials.find(device), this.signer,
+                this.platform, this.endpoint, this.settings, this.pahoExecutor, this.tls);
         MqttPahoMessageHandler handler = new MqttPahoMessageHandler(this.endpoint.uriFor(device),
                 device.defaultClientId(), clientFactory);
         handler.setCompletionTimeout(this.settings.completionTimeout().toMillis());
@@ -136,19 +194,26 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
         handler.setDefaultQos(1);
         IntegrationFlow flow = f -> f.handle(handler);
         IntegrationFlowRegistration registration = this.flows.registration(flow)
-            .id(FLOW_ID_PREFIX + device.productKey() + "-" + device.deviceName())
+            // a generation per registration: a device closed and reopened at once must not collide with the flow
+            // still being destroyed
+            .id(FLOW_ID_PREFIX + device.productKey() + "-" + device.deviceName() + "-"
+                    + this.generations.incrementAndGet())
             .register();
         DeviceConnection connection = new DeviceConnection(device, registration, clientFactory, this.settings,
-                this.clock, () -> anyOtherConnected(device));
+                this.clock, () -> anyOtherConnected(device), this.metrics, this.connectRate,
+                this.connectAttempts.computeIfAbsent(device, id -> new ConnectAttempts()));
         this.byHandler.put(handler, connection);
         return connection;
     }
 
-    private DeviceTriple currentTriple(DeviceId device) {
-        // read at every connect, so a changed secret is used at the next login
-        return this.credentials.find(device)
-            .orElseThrow(() -> new GatewayException(ProblemType.UNKNOWN_DEVICE, "Device " + device + " is not "
-                    + "registered with the gateway."));
+    /**
+     * A device's secret changed or it was removed from the registry: its connection is stale. Closing it lets a
+     * message in flight finish or fail (never a silent loss), and the next message reconnects with the stored
+     * credentials, or gets 404 for a removed device.
+     */
+    @EventListener
+    void onCredentialsChanged(DeviceCredentialsChanged event) {
+        close(event.device());
     }
 
     @EventListener
@@ -172,12 +237,16 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
         Instant cutoff = this.clock.instant().minus(this.settings.idleTimeout());
         for (DeviceConnection connection : this.connections.values()) {
             if (connection.retireIfIdleSince(cutoff)) {
-                this.connections.remove(connection.device(), connection);
-                destroy(connection);
-                connection.releaseRetired();
+                retire(connection);
                 log.info("Closed the idle connection of device " + connection.device());
             }
         }
+    }
+
+    private void retire(DeviceConnection connection) {
+        this.connections.remove(connection.device(), connection);
+        destroy(connection);
+        connection.releaseRetired();
     }
 
     private void destroy(DeviceConnection connection) {
@@ -198,6 +267,38 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
             Duration period = Duration.ofMillis(Math.max(1000, idleTimeout.toMillis() / 4));
             this.idleSweep = this.scheduler.scheduleWithFixedDelay(this::retireIdleConnections, period);
         }
+        if (this.settings.warmUp()) {
+            Thread.ofVirtual().name("device-warm-up").start(this::warmUp);
+        }
+    }
+
+    /**
+     * Connects the registered devices ahead of traffic, at the gateway-wide connect rate and up to the connection
+     * limit, so that requests do not pay for the CONNECT (about 300 ms with Paho). Devices that fail are left to
+     * their first message, with the usual back-off.
+     */
+    private void warmUp() {
+        List<DeviceId> devices = this.credentials.deviceIds();
+        int limit = Math.min(devices.size(), this.settings.maxConnections());
+        long start = System.nanoTime();
+        try (ExecutorService connects = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (DeviceId device : devices.subList(0, limit)) {
+                if (!this.running) {
+                    break;
+                }
+                this.connectRate.acquire();
+                connects.execute(() -> connectionFor(device).warmUp(this.endpoint.uriFor(device)));
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        catch (RuntimeException ex) {
+            log.warn("Warm-up stopped: " + ex.getMessage());
+        }
+        long connected = statuses().stream().filter(status -> status.state() == ConnectionState.CONNECTED).count();
+        log.info("Warm-up: " + connected + " of " + limit + " devices connected in "
+                + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
     }
 
     @Override

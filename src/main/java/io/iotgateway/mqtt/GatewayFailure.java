@@ -47,7 +47,7 @@ record GatewayFailure(ProblemType problemType, String detail, boolean duringConn
         return duringConnect ? ofConnect(mqtt) : ofPublish(mqtt);
     }
 
-    private static GatewayFailure ofConnect(MqttException ex) {
+    static GatewayFailure ofConnect(MqttException ex) {
         return switch (ex.getReasonCode()) {
             case MqttException.REASON_CODE_FAILED_AUTHENTICATION -> rejected("CONNACK 4, bad user name or password: "
                     + "check the device secret and the sign method");

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.iotgateway.credential.AliyunMqttSigner;
 import io.iotgateway.credential.CredentialService;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -25,9 +26,10 @@ class MqttConfiguration {
     @Bean
     DeviceConnectionPool deviceConnectionPool(IntegrationFlowContext flows, CredentialService credentials,
             AliyunMqttSigner signer, PlatformProperties platform, PlatformEndpoint endpoint, MqttProperties settings,
-            Clock clock, TaskScheduler taskScheduler, PahoExecutor pahoExecutor) {
+            Clock clock, TaskScheduler taskScheduler, PahoExecutor pahoExecutor, MeterRegistry meterRegistry,
+            PlatformTls platformTls) {
         return new DeviceConnectionPool(flows, credentials, signer, platform, endpoint, settings, clock,
-                taskScheduler, pahoExecutor);
+                taskScheduler, pahoExecutor, meterRegistry, platformTls);
     }
 
     // shut down after the pool (which depends on it) has disconnected every client

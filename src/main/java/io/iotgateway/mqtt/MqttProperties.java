@@ -31,6 +31,12 @@ import org.springframework.validation.annotation.Validated;
  * @param kickBackoffMax longest pause after repeated kicks
  * @param idleTimeout close a device's connection after this long without messages (it reopens on the next message);
  * {@code 0} keeps connections open
+ * @param maxConnectsPerSecond connection attempts per second across all devices; the platform allows 500 per
+ * account, shared with every other client of the account
+ * @param maxConnections most device connections open at once; past it the least recently used idle one is closed,
+ * and when none is idle the request gets 503
+ * @param warmUp connect every registered device at start (at {@code maxConnectsPerSecond}), so that no request
+ * pays for the CONNECT
  */
 @Validated
 @ConfigurationProperties("gateway.mqtt")
@@ -45,5 +51,8 @@ public record MqttProperties(
         @DefaultValue("60s") Duration credentialsRejectedBackoff,
         @DefaultValue("30s") Duration kickBackoff,
         @DefaultValue("10m") Duration kickBackoffMax,
-        @DefaultValue("0") Duration idleTimeout) {
+        @DefaultValue("0") Duration idleTimeout,
+        @DefaultValue("100") @Min(1) @Max(500) int maxConnectsPerSecond,
+        @DefaultValue("20000") @Min(1) int maxConnections,
+        @DefaultValue("true") boolean warmUp) {
 }

@@ -1,5 +1,6 @@
 package io.iotgateway.mqtt;
 
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
@@ -12,7 +13,6 @@ import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.ScheduledExecutorPingSender;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.jspecify.annotations.Nullable;
 
@@ -25,7 +25,7 @@ import org.springframework.integration.mqtt.core.MqttPahoClientFactory;
  */
 final class SignedClientFactory implements MqttPahoClientFactory {
 
-    private final Supplier<DeviceTriple> device;
+    private final Supplier<Optional<DeviceTriple>> device;
 
     private final AliyunMqttSigner signer;
 
@@ -37,13 +37,19 @@ final class SignedClientFactory implements MqttPahoClientFactory {
 
     private final ScheduledExecutorService executor;
 
+    private final PlatformTls tls;
+
     // set by getConnectionOptions, read by the client creation that the handler makes right after under its lock
     private volatile @Nullable String signedClientId;
 
     private volatile @Nullable MqttAsyncClient lastClient;
 
-    SignedClientFactory(Supplier<DeviceTriple> device, AliyunMqttSigner signer, PlatformProperties platform,
-            PlatformEndpoint endpoint, MqttProperties mqtt, ScheduledExecutorService executor) {
+    // connected by the warm-up, waiting for the handler's first connect
+    private volatile @Nullable WarmableMqttClient warmClient;
+
+    SignedClientFactory(Supplier<Optional<DeviceTriple>> device, AliyunMqttSigner signer, PlatformProperties platform,
+            PlatformEndpoint endpoint, MqttProperties mqtt, ScheduledExecutorService executor, PlatformTls tls) {
+        this.tls = tls;
         this.executor = executor;
         this.device = device;
         this.signer = signer;
@@ -54,7 +60,12 @@ final class SignedClientFactory implements MqttPahoClientFactory {
 
     @Override
     public MqttConnectOptions getConnectionOptions() {
-        DeviceTriple triple = this.device.get();
+        Optional<DeviceTriple> current = this.device.get();
+        if (current.isEmpty()) {
+            // removed from the registry: Spring Integration still asks while disconnecting; no login can follow
+            return new MqttConnectOptions();
+        }
+        DeviceTriple triple = current.get();
         MqttConnectCredentials credentials = this.signer.sign(triple, triple.id().defaultClientId(),
                 this.platform.signMethod(), this.endpoint.secureMode());
         MqttConnectOptions options = new MqttConnectOptions();
@@ -68,6 +79,11 @@ final class SignedClientFactory implements MqttPahoClientFactory {
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         // the handler reconnects on the next send; Paho's own reconnect would fight it and leak a timer thread
         options.setAutomaticReconnect(false);
+        if (this.tls.socketFactory() != null) {
+            // ssl://: the platform's certificate against the trusted roots, and its host name (Paho adds SNI)
+            options.setSocketFactory(this.tls.socketFactory());
+            options.setHttpsHostnameVerificationEnabled(true);
+        }
         this.signedClientId = credentials.clientId();
         return options;
     }
@@ -75,10 +91,51 @@ final class SignedClientFactory implements MqttPahoClientFactory {
     @Override
     public IMqttAsyncClient getAsyncClientInstance(@Nullable String url, @Nullable String clientId)
             throws MqttException {
-        MqttAsyncClient client = new MqttAsyncClient(url, currentClientId(), new MemoryPersistence(),
-                new ScheduledExecutorPingSender(this.executor), this.executor);
+        WarmableMqttClient warm = this.warmClient;
+        this.warmClient = null;
+        if (warm != null && warm.isConnected()) {
+            return warm;
+        }
+        closeQuietly(warm);
+        MqttAsyncClient client = new WarmableMqttClient(url, currentClientId(), this.executor);
         this.lastClient = client;
         return client;
+    }
+
+    /**
+     * Connects a client ahead of the first message; the handler's first connect then takes it as it is.
+     * @throws MqttException the platform refused or did not answer in time (the client is closed)
+     */
+    void preconnect(String url, long timeoutMillis) throws MqttException {
+        MqttConnectOptions options = getConnectionOptions();
+        WarmableMqttClient client = new WarmableMqttClient(url, currentClientId(), this.executor);
+        this.lastClient = client;
+        try {
+            client.connect(options).waitForCompletion(timeoutMillis);
+            this.warmClient = client;
+        }
+        catch (MqttException ex) {
+            abortPendingConnect();
+            throw ex;
+        }
+    }
+
+    private static void closeQuietly(@Nullable MqttAsyncClient client) {
+        if (client == null) {
+            return;
+        }
+        try {
+            client.disconnectForcibly(0, 0, false);
+        }
+        catch (MqttException ex) {
+            // already down: closing below is what matters
+        }
+        try {
+            client.close(true);
+        }
+        catch (MqttException ex) {
+            // closed already
+        }
     }
 
     /**
@@ -89,18 +146,7 @@ final class SignedClientFactory implements MqttPahoClientFactory {
     void abortPendingConnect() {
         MqttAsyncClient client = this.lastClient;
         if (client != null && !client.isConnected()) {
-            try {
-                client.disconnectForcibly(0, 0, false);
-            }
-            catch (MqttException ex) {
-                // already down: closing below is what matters
-            }
-            try {
-                client.close(true);
-            }
-            catch (MqttException ex) {
-                // closed already
-            }
+            closeQuietly(client);
         }
     }
 

@@ -128,7 +128,9 @@ class PlatformEmulatorTests {
 
         Device device = connect(goat, SignMethod.HMACSHA1, 60);
 
-        assertThat(this.emulator.connectedClientIds()).containsExactly(device.clientId());
+        // the emulator records a login on its interceptor thread, just after the CONNACK
+        await().atMost(QUICKLY)
+            .untilAsserted(() -> assertThat(this.emulator.connectedClientIds()).containsExactly(device.clientId()));
     }
 
     @Test

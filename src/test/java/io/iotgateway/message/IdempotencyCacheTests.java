@@ -27,14 +27,17 @@ class IdempotencyCacheTests {
 
     private final AtomicInteger published = new AtomicInteger();
 
+    private final AtomicInteger replays = new AtomicInteger();
+
     @Test
     void aRetryWithinTheWindowReplaysTheFirstAnswerWithoutPublishing() {
-        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1));
+        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1), this.replays::incrementAndGet);
 
         ResponseEntity<PublishReceipt> first = cache.execute(key("k1"), FINGERPRINT, this::publish);
         ResponseEntity<PublishReceipt> retry = cache.execute(key("k1"), FINGERPRINT, this::publish);
 
         assertThat(this.published).hasValue(1);
+        assertThat(this.replays).hasValue(1);
         assertThat(retry.getBody()).isEqualTo(first.getBody());
         assertThat(retry.getHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
         assertThat(first.getHeaders().getFirst("Idempotent-Replayed")).isNull();
@@ -42,7 +45,7 @@ class IdempotencyCacheTests {
 
     @Test
     void pastTheWindowTheKeyPublishesAgain() {
-        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1));
+        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1), this.replays::incrementAndGet);
         cache.execute(key("k1"), FINGERPRINT, this::publish);
 
         this.clock.advance(Duration.ofMinutes(10).plusMillis(1));
@@ -53,7 +56,7 @@ class IdempotencyCacheTests {
 
     @Test
     void keysAreScopedByCallerAndDevice() {
-        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1));
+        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1), this.replays::incrementAndGet);
 
         cache.execute(key("k1"), FINGERPRINT, this::publish);
         cache.execute(new IdempotencyCache.Key("other-caller", DEVICE, "k1"), FINGERPRINT, this::publish);
@@ -65,7 +68,7 @@ class IdempotencyCacheTests {
 
     @Test
     void failuresAreNotRememberedSoARetryPublishes() {
-        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1));
+        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1), this.replays::incrementAndGet);
 
         assertThatExceptionOfType(GatewayException.class).isThrownBy(() -> cache.execute(key("k1"), FINGERPRINT,
                 () -> {
@@ -79,7 +82,7 @@ class IdempotencyCacheTests {
 
     @Test
     void theSameKeyForAnotherRequestIsRefused() {
-        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1));
+        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1), this.replays::incrementAndGet);
         cache.execute(key("k1"), FINGERPRINT, this::publish);
 
         assertThatExceptionOfType(GatewayException.class)
@@ -90,7 +93,7 @@ class IdempotencyCacheTests {
 
     @Test
     void memoryIsBoundedByForgettingTheOldestKeys() {
-        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 3, Duration.ofSeconds(1));
+        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 3, Duration.ofSeconds(1), this.replays::incrementAndGet);
         for (int i = 0; i < 5; i++) {
             cache.execute(key("k" + i), FINGERPRINT, this::publish);
         }
