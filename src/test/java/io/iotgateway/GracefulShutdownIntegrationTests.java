@@ -107,8 +107,10 @@ class GracefulShutdownIntegrationTests {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = List.of(java, "-cp", System.getProperty("java.class.path"),
                 GatewayApplication.class.getName(), "--server.port=" + port, "--gateway.data-dir=" + dataDir,
-                "--gateway.platform.endpoint=" + brokerUri, "--gateway.devices[0].product-key=a61QmwQD5ZF",
-                "--gateway.devices[0].device-name=mosheep", "--gateway.devices[0].device-secret=shutdown-test-secret");
+                "--gateway.platform.endpoint=" + brokerUri, "--gateway.security.open=true", "--gateway.devices[0].product-key=a61QmwQD5ZF",
+                "--gateway.devices[0].device-name=mosheep", "--gateway.devices[0].device-secret=shutdown-test-secret",
+                // eight senders for one device: far over the platform's 10 QoS 1 messages per second
+                "--gateway.message.rate-limit.qos1-per-second=10000");
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

@@ -13,6 +13,8 @@ import io.iotgateway.credential.DeviceId;
 import io.iotgateway.mqtt.DevicePublisher;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
@@ -38,13 +40,19 @@ class MessageService {
 
     private final IdempotencyCache idempotency;
 
+    private final DeviceRateLimiter rateLimiter;
+
     MessageService(CredentialService credentials, DevicePublisher publisher, Clock clock,
-            MessageProperties properties) {
+            MessageProperties properties, DeviceRateLimiter rateLimiter, MeterRegistry meterRegistry) {
+        this.rateLimiter = rateLimiter;
         this.credentials = credentials;
         this.publisher = publisher;
         this.clock = clock;
         this.idempotency = new IdempotencyCache(clock, properties.idempotencyWindow(),
-                properties.idempotencyMaxKeys(), IDEMPOTENT_JOIN_TIMEOUT);
+                properties.idempotencyMaxKeys(), IDEMPOTENT_JOIN_TIMEOUT, Counter
+                    .builder("gateway.publish.idempotent.replays")
+                    .description("Requests answered from the idempotency cache instead of publishing again")
+                    .register(meterRegistry)::increment);
     }
 
     /**
@@ -82,6 +90,8 @@ class MessageService {
     }
 
     private ResponseEntity<PublishReceipt> publish(PublishTarget target, byte[] payload) {
+        // 429 instead of a message the platform would drop silently; a replayed duplicate never gets here
+        this.rateLimiter.acquire(target.device(), target.qos());
         this.publisher.publish(target.device(), target.topic(), payload, target.qos());
         PublishReceipt receipt = new PublishReceipt(UUID.randomUUID().toString(), target.device().productKey(),
                 target.device().deviceName(), target.topic(), target.qos(), payload.length,

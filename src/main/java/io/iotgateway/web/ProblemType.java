@@ -24,6 +24,16 @@ public enum ProblemType {
     CONNECT_LIMITED(HttpStatus.SERVICE_UNAVAILABLE, "connect-limited", "Device connect limit reached"),
     DEVICE_KICKED(HttpStatus.SERVICE_UNAVAILABLE, "device-kicked", "Device logged in elsewhere"),
     PLATFORM_TIMEOUT(HttpStatus.GATEWAY_TIMEOUT, "platform-timeout", "IoT Platform did not answer in time"),
+    INVALID_DEVICE_SECRET(HttpStatus.BAD_REQUEST, "invalid-device-secret", "Invalid device secret"),
+    INVALID_IMPORT(HttpStatus.BAD_REQUEST, "invalid-import", "Unreadable import"),
+    IMPORT_REJECTED(HttpStatus.UNPROCESSABLE_CONTENT, "import-rejected", "Import has invalid rows"),
+    DEVICE_READ_ONLY(HttpStatus.CONFLICT, "device-read-only", "Device managed by configuration"),
+    UNAUTHENTICATED(HttpStatus.UNAUTHORIZED, "unauthenticated", "API key required"),
+    INVALID_API_KEY(HttpStatus.UNAUTHORIZED, "invalid-api-key", "Invalid API key"),
+    FORBIDDEN(HttpStatus.FORBIDDEN, "forbidden", "Not allowed for this API key"),
+    PRODUCT_FORBIDDEN(HttpStatus.FORBIDDEN, "product-forbidden", "Product outside the API key's scope"),
+    RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Device message rate limit reached"),
+    NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "not-acceptable", "Answer format not acceptable"),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error");
 
     private static final String PREFIX = "urn:iot-gateway:problem:";

@@ -75,6 +75,10 @@ class ChaosIntegrationTests {
         registry.add("gateway.mqtt.kick-backoff", () -> "2s");
         // two outages in half a minute cost more than the platform's 5 connects per device and minute
         registry.add("gateway.mqtt.max-connects-per-minute", () -> "30");
+        registry.add("gateway.security.open", () -> "true");
+        // the traffic is random per device; the per-device message rates are tested elsewhere
+        registry.add("gateway.message.rate-limit.qos1-per-second", () -> "1000");
+        registry.add("gateway.message.rate-limit.qos0-per-second", () -> "1000");
         for (int i = 0; i < DEVICES; i++) {
             String deviceName = device(i);
             registry.add("gateway.devices[" + i + "].product-key", () -> TestDevices.PRODUCT_KEY);

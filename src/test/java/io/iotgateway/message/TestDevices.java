@@ -61,6 +61,11 @@ final class TestDevices {
 
     /** The gateway's devices: {@link #WRONG_SECRET} gets a secret the broker does not accept. */
     static void register(DynamicPropertyRegistry registry) {
+        // a real endpoint without API clients starts only when told to run open (docs/security.md)
+        registry.add("gateway.security.open", () -> "true");
+        // these tests send bursts to check concurrency and order, not the platform's per-device message rates
+        registry.add("gateway.message.rate-limit.qos1-per-second", () -> "1000");
+        registry.add("gateway.message.rate-limit.qos0-per-second", () -> "1000");
         String[] devices = { MOSHEEP, HERD, WRONG_SECRET };
         for (int i = 0; i < devices.length; i++) {
             registry.add("gateway.devices[" + i + "].product-key", () -> PRODUCT_KEY);

@@ -82,9 +82,12 @@ public final class MosquittoBroker implements AutoCloseable {
         return port;
     }
 
-    /** The broker's address for Paho, {@code tcp://127.0.0.1:<port>}. */
+    /**
+     * The broker's address for Paho: {@code tcp://127.0.0.1:<port>}, or {@code ssl://localhost:<port>} with TLS
+     * (the name its test certificate is issued for).
+     */
     public String uri() {
-        return "tcp://127.0.0.1:" + port;
+        return (config.tls() != null) ? "ssl://localhost:" + port : "tcp://127.0.0.1:" + port;
     }
 
     public MosquittoConfig config() {

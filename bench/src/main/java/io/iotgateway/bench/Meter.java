@@ -1,0 +1,40 @@
+package io.iotgateway.bench;
+
+/**
+ * Reads the server under test (gateway or HTTP ceiling), the broker and the load generator itself at the start
+ * and the end of a measured window, and puts the differences into the {@link Result}.
+ *
+ * @param serverPid the process that answers the load, or 0 when the load generator talks to the broker itself
+ * @param brokerPid mosquitto
+ */
+record Meter(long serverPid, long brokerPid) {
+
+    record Snapshot(ProcStat server, ProcStat broker, ProcStat self, long machineBusyMillis) {
+    }
+
+    Snapshot snapshot() {
+        return new Snapshot(ProcStat.read(this.serverPid), ProcStat.read(this.brokerPid), ProcStat.self(),
+                ProcStat.machineBusyMillis());
+    }
+
+    void finish(Result result, Snapshot start) {
+        Snapshot end = snapshot();
+        result.serverBefore = start.server();
+        result.serverAfter = end.server();
+        result.serverCpuMillis = delta(start.server(), end.server());
+        result.brokerCpuMillis = delta(start.broker(), end.broker());
+        result.loadgenCpuMillis = delta(start.self(), end.self());
+        result.childrenCpuMillis = (start.self().present() && end.self().present())
+                ? end.self().childrenCpuMillis() - start.self().childrenCpuMillis() : -1;
+        if (start.machineBusyMillis() >= 0 && end.machineBusyMillis() >= 0) {
+            long machine = end.machineBusyMillis() - start.machineBusyMillis();
+            long ours = Math.max(0, result.serverCpuMillis) + Math.max(0, result.brokerCpuMillis)
+                    + Math.max(0, result.loadgenCpuMillis) + Math.max(0, result.childrenCpuMillis);
+            result.otherCpuMillis = Math.max(0, machine - ours);
+        }
+    }
+
+    private static long delta(ProcStat start, ProcStat end) {
+        return (start.present() && end.present()) ? end.cpuMillis() - start.cpuMillis() : -1;
+    }
+}

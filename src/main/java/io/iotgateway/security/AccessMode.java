@@ -1,0 +1,61 @@
+package io.iotgateway.security;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * How callers are let in, decided once at start from the clients and the platform endpoint:
+ * <ul>
+ * <li>{@link #API_KEYS}: clients are configured; every caller needs a key.</li>
+ * <li>{@link #SANDBOX}: no clients and no endpoint: the out-of-the-box run against the embedded emulator, open to
+ * anyone who can reach it, with a loud warning.</li>
+ * <li>{@link #OPEN}: no clients, a real endpoint and {@code gateway.security.open=true}: open on purpose, warned.</li>
+ * </ul>
+ * No clients with a real endpoint and without {@code open} refuses to start: a gateway that holds real device
+ * secrets must never be open by accident.
+ */
+enum AccessMode {
+
+    API_KEYS, SANDBOX, OPEN;
+
+    private static final Log log = LogFactory.getLog(AccessMode.class);
+
+    static AccessMode decide(GatewaySecurityProperties security, @Nullable String platformEndpoint) {
+        boolean realPlatform = platformEndpoint != null && !platformEndpoint.isBlank();
+        if (!security.clients().isEmpty()) {
+            if (security.open()) {
+                log.warn("gateway.security.open=true is ignored: API clients are configured, so every caller needs "
+                        + "a key.");
+            }
+            log.info("API keys required: " + security.clients().size() + " client(s) configured");
+            return API_KEYS;
+        }
+        if (!realPlatform) {
+            log.warn("""
+
+                    *****************************************************************************************
+                    LOCAL SANDBOX: no API clients are configured (gateway.security.clients), so ANYONE who
+                    can reach this gateway may publish as its devices and use the admin API. Fine for the
+                    embedded emulator on your machine; configure clients before pointing it at a platform.
+                    *****************************************************************************************""");
+            return SANDBOX;
+        }
+        if (security.open()) {
+            log.warn("""
+
+                    *****************************************************************************************
+                    OPEN ACCESS: gateway.security.open=true and no API clients, with a real IoT Platform
+                    endpoint. ANYONE who can reach this gateway may publish as every device it holds and use
+                    the admin API. Only acceptable behind a proxy that authenticates every caller.
+                    *****************************************************************************************""");
+            return OPEN;
+        }
+        throw new InvalidConfigurationPropertyValueException("gateway.security.clients", "[]", "A platform endpoint "
+                + "is configured (gateway.platform.endpoint) but no API clients: anyone could publish as the "
+                + "gateway's devices. Configure gateway.security.clients[0].name, .key-sha256, .roles and "
+                + ".products (see docs/security.md), or set gateway.security.open=true to run open on purpose.");
+    }
+}

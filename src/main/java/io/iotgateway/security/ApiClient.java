@@ -1,0 +1,39 @@
+package io.iotgateway.security;
+
+import java.util.Set;
+
+/**
+ * An authenticated caller: its name, roles and the products it may act for.
+ *
+ * @param name the client's configured name; the principal name the rest of the gateway sees
+ * @param roles what it may do
+ * @param products product keys it may publish for and see; {@code *} for all
+ */
+public record ApiClient(String name, Set<ApiRole> roles, Set<String> products) {
+
+    static final String ALL_PRODUCTS = "*";
+
+    /** Used in open mode (no clients configured): every caller acts as this client. */
+    static final ApiClient OPEN_ACCESS = new ApiClient("anonymous", Set.of(ApiRole.PUBLISHER, ApiRole.ADMIN),
+            Set.of(ALL_PRODUCTS));
+
+    public ApiClient {
+        roles = Set.copyOf(roles);
+        products = Set.copyOf(products);
+    }
+
+    public boolean hasRole(ApiRole role) {
+        return this.roles.contains(role);
+    }
+
+    /** Whether the client may see the devices of the product: an admin sees all, a publisher those in scope. */
+    public boolean maySee(String productKey) {
+        return hasRole(ApiRole.ADMIN) || mayPublishFor(productKey);
+    }
+
+    /** Whether the client may publish as devices of the product. */
+    public boolean mayPublishFor(String productKey) {
+        return hasRole(ApiRole.PUBLISHER)
+                && (this.products.contains(ALL_PRODUCTS) || this.products.contains(productKey));
+    }
+}

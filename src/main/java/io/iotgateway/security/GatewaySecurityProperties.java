@@ -1,0 +1,48 @@
+package io.iotgateway.security;
+
+import java.util.List;
+import java.util.Set;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Pattern;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Who may call the gateway.
+ *
+ * @param clients the API clients; each caller sends its key as {@code X-API-Key: <key>} or
+ * {@code Authorization: Bearer <key>}. With none, the gateway is open: allowed with the emulator (a local sandbox),
+ * refused at start with a real platform endpoint unless {@code open} is set
+ * @param open run without API clients even though a real platform endpoint is configured: anyone who reaches the
+ * gateway can publish as every device. Only for a gateway behind another authenticating proxy; logged as a warning
+ */
+@Validated
+@ConfigurationProperties("gateway.security")
+public record GatewaySecurityProperties(@DefaultValue List<@Valid Client> clients, @DefaultValue("false") boolean open) {
+
+    /**
+     * One API client.
+     *
+     * @param name who the client is, e.g. {@code erp-prod}; shown in logs, and the scope of
+     * its {@code Idempotency-Key}s
+     * @param keySha256 hex SHA-256 of the client's key (e.g. {@code printf %s "$KEY" | sha256sum}); the key itself
+     * is never stored. Use random keys of at least 128 bits, e.g. {@code openssl rand -base64 32}
+     * @param roles {@code publisher} (publish and read devices of its products) and/or {@code admin} (device
+     * registry, all devices, actuator details)
+     * @param products the product keys a publisher may publish for and see, or {@code *} for all
+     */
+    public record Client(@NotBlank String name, @NotBlank @Pattern(regexp = "[0-9a-fA-F]{64}") String keySha256,
+            @NotEmpty Set<ApiRole> roles, @DefaultValue Set<@NotBlank String> products) {
+
+        @Override
+        public String toString() {
+            // the digest is not the key, but there is no reason to print it either
+            return "Client[name=" + this.name + ", roles=" + this.roles + ", products=" + this.products + "]";
+        }
+    }
+}

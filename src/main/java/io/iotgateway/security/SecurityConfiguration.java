@@ -1,0 +1,136 @@
+package io.iotgateway.security;
+
+import io.iotgateway.mqtt.PlatformProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.catalina.Container;
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.authentication.AuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+
+/**
+ * One stateless filter chain: API keys in, problems out. The rules are the same in every {@link AccessMode}; in
+ * the open modes every request is simply authenticated as the all-products {@link ApiClient#OPEN_ACCESS} client.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    static final String[] PUBLIC_PATHS = { "/actuator/health", "/actuator/health/liveness",
+            "/actuator/health/readiness", "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html",
+            "/swagger-ui/**", "/error" };
+
+    // open modes: whatever the request carries, it acts as the all-products client
+    private static final AuthenticationManager OPEN_ACCESS = presented -> new ApiClientAuthentication(
+            ApiClient.OPEN_ACCESS);
+
+    @Bean
+    ApiKeys apiKeys(GatewaySecurityProperties security) {
+        return new ApiKeys(security.clients());
+    }
+
+    @Bean
+    AccessMode accessMode(GatewaySecurityProperties security, PlatformProperties platform) {
+        return AccessMode.decide(security, platform.endpoint());
+    }
+
+    /** As a bean it also keeps Boot from creating its default user with a generated password. */
+    @Bean
+    ApiKeyAuthenticationProvider apiKeyAuthenticationProvider(ApiKeys keys) {
+        return new ApiKeyAuthenticationProvider(keys);
+    }
+
+    @Bean
+    ProblemResponseWriter securityProblemWriter(JsonMapper json) {
+        return new ProblemResponseWriter(json);
+    }
+
+    @Bean
+    SecurityMetrics securityMetrics(MeterRegistry registry) {
+        return new SecurityMetrics(registry);
+    }
+
+    /** Requests the firewall refuses (encoded slashes, {@code ..}, control characters) get a 400 problem too. */
+    @Bean
+    RequestRejectedHandler problemRequestRejectedHandler(ProblemResponseWriter problems) {
+        return new ProblemRequestRejectedHandler(problems);
+    }
+
+    /** Replaces Tomcat's HTML error page for requests it refuses itself with a problem (see the valve). */
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {
+        return factory -> factory.addContextCustomizers(context -> {
+            Container host = context.getParent();
+            if (host instanceof StandardHost standardHost) {
+                standardHost.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+            }
+            for (Valve valve : host.getPipeline().getValves()) {
+                if (valve instanceof ErrorReportValve) {
+                    host.getPipeline().removeValve(valve);
+                }
+            }
+            host.getPipeline().addValve(new ProblemErrorReportValve());
+        });
+    }
+
+    @Bean
+    SecurityFilterChain gatewaySecurityFilterChain(HttpSecurity http, AccessMode mode,
+            ApiKeyAuthenticationProvider apiKeys, ProblemResponseWriter problems, SecurityMetrics metrics)
+            throws Exception {
+        ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems, metrics);
+        http.csrf(AbstractHttpConfigurer::disable)
+            .httpBasic(AbstractHttpConfigurer::disable)
+            .formLogin(AbstractHttpConfigurer::disable)
+            .logout(AbstractHttpConfigurer::disable)
+            .requestCache(AbstractHttpConfigurer::disable)
+            .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+            .exceptionHandling(errors -> errors.authenticationEntryPoint(entryPoint)
+                .accessDeniedHandler(new ProblemAccessDeniedHandler(problems, metrics)))
+            .addFilterBefore(authenticationFilter(mode, apiKeys, entryPoint), AnonymousAuthenticationFilter.class)
+            .addFilterBefore(new QueryEncodingFilter(problems), AnonymousAuthenticationFilter.class)
+            .addFilterBefore(new MediaTypeHeaderFilter(problems), AnonymousAuthenticationFilter.class)
+            .authorizeHttpRequests(requests -> requests.requestMatchers(PUBLIC_PATHS)
+                .permitAll()
+                .requestMatchers("/actuator/**", "/api/v1/admin/**")
+                .hasRole(ApiRole.ADMIN.name())
+                .requestMatchers(HttpMethod.GET, "/api/v1/devices")
+                .hasAnyRole(ApiRole.PUBLISHER.name(), ApiRole.ADMIN.name())
+                .requestMatchers(HttpMethod.GET, "/api/v1/devices/{productKey}/**")
+                .access(ProductScopeAuthorizationManager.read())
+                .requestMatchers(HttpMethod.POST, "/api/v1/devices/{productKey}/**")
+                .access(ProductScopeAuthorizationManager.publish())
+                .anyRequest()
+                .authenticated());
+        return http.build();
+    }
+
+    private static AuthenticationFilter authenticationFilter(AccessMode mode, ApiKeyAuthenticationProvider apiKeys,
+            ProblemAuthenticationEntryPoint entryPoint) {
+        AuthenticationFilter filter = (mode == AccessMode.API_KEYS)
+                ? new AuthenticationFilter(new ProviderManager(apiKeys), new ApiKeyAuthenticationConverter())
+                : new AuthenticationFilter(OPEN_ACCESS, request -> new PresentedApiKey("open-access"));
+        // an API call carries its key every time: no redirect, no session, just continue the chain
+        filter.setSuccessHandler((request, response, authentication) -> {
+        });
+        filter.setFailureHandler(new AuthenticationEntryPointFailureHandler(entryPoint));
+        return filter;
+    }
+}

@@ -1,0 +1,61 @@
+package io.iotgateway.security;
+
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+@ExtendWith(OutputCaptureExtension.class)
+class AccessModeTests {
+
+    private static final GatewaySecurityProperties.Client CLIENT = new GatewaySecurityProperties.Client("erp",
+            ApiTestClients.sha256("some-key-of-the-erp-system-12345"), Set.of(ApiRole.PUBLISHER),
+            Set.of("a61QmwQD5ZF"));
+
+    private static final String ENDPOINT = "ssl://{productKey}.iot-as-mqtt.{region}.aliyuncs.com:8883";
+
+    @Test
+    void clientsMeanApiKeysWithOrWithoutAnEndpoint() {
+        assertThat(AccessMode.decide(new GatewaySecurityProperties(List.of(CLIENT), false), ENDPOINT))
+            .isEqualTo(AccessMode.API_KEYS);
+        assertThat(AccessMode.decide(new GatewaySecurityProperties(List.of(CLIENT), false), null))
+            .isEqualTo(AccessMode.API_KEYS);
+    }
+
+    @Test
+    void openIsIgnoredOnceClientsAreConfigured(CapturedOutput output) {
+        assertThat(AccessMode.decide(new GatewaySecurityProperties(List.of(CLIENT), true), ENDPOINT))
+            .isEqualTo(AccessMode.API_KEYS);
+        assertThat(output).contains("gateway.security.open=true is ignored");
+    }
+
+    @Test
+    void noClientsAndNoEndpointIsTheLocalSandboxWithALoudWarning(CapturedOutput output) {
+        assertThat(AccessMode.decide(new GatewaySecurityProperties(List.of(), false), " "))
+            .isEqualTo(AccessMode.SANDBOX);
+        assertThat(output).contains("WARN", "LOCAL SANDBOX", "ANYONE who");
+    }
+
+    @Test
+    void noClientsWithARealEndpointRefusesToStart() {
+        assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
+            .isThrownBy(() -> AccessMode.decide(new GatewaySecurityProperties(List.of(), false), ENDPOINT))
+            .withMessageContaining("gateway.security.clients")
+            .withMessageContaining("gateway.security.open=true");
+    }
+
+    @Test
+    void noClientsWithARealEndpointRunsOpenOnlyWhenToldAndWarns(CapturedOutput output) {
+        assertThat(AccessMode.decide(new GatewaySecurityProperties(List.of(), true), ENDPOINT))
+            .isEqualTo(AccessMode.OPEN);
+        assertThat(output).contains("WARN", "OPEN ACCESS", "gateway.security.open=true");
+    }
+}

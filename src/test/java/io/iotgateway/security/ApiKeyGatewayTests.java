@@ -1,0 +1,41 @@
+package io.iotgateway.security;
+
+import io.iotgateway.emulator.EmulatorInbox;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The gateway as an operator runs it against the embedded emulator, with the API clients of {@link ApiTestClients}
+ * and a few devices of their own. Test classes extending this share one application context.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+abstract class ApiKeyGatewayTests {
+
+    /** Used by the rate limit test only, so its full windows cannot slow the others down. */
+    static final String BURST_DEVICE = "burstsheep";
+
+    /** Used by the fuzz test only. */
+    static final String FUZZ_DEVICE = "fuzzsheep";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    EmulatorInbox inbox;
+
+    @DynamicPropertySource
+    static void clientsAndDevices(DynamicPropertyRegistry registry) {
+        ApiTestClients.register(registry);
+        String[] devices = { BURST_DEVICE, FUZZ_DEVICE };
+        for (int i = 0; i < devices.length; i++) {
+            String deviceName = devices[i];
+            registry.add("gateway.devices[" + i + "].product-key", () -> ApiTestClients.PRODUCT);
+            registry.add("gateway.devices[" + i + "].device-name", () -> deviceName);
+            registry.add("gateway.devices[" + i + "].device-secret", () -> "secret-of-" + deviceName);
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package io.iotgateway.security;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static io.iotgateway.security.ApiTestClients.ADMIN_KEY;
+import static io.iotgateway.security.ApiTestClients.DEMO_PATH;
+import static io.iotgateway.security.ApiTestClients.FLEET_KEY;
+import static io.iotgateway.security.ApiTestClients.OTHER_PUBLISHER_KEY;
+import static io.iotgateway.security.ApiTestClients.PUBLISHER_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * API keys, roles and product scopes over real HTTP, against the embedded emulator.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class SecurityIntegrationTests extends ApiKeyGatewayTests {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Autowired
+    MeterRegistry meters;
+
+    @BeforeEach
+    void clearInbox() {
+        this.inbox.clear();
+    }
+
+    @Test
+    void publishWithoutKeyAnswers401WithChallengeAndPublishesNothing() throws Exception {
+        double before = failures("missing-key");
+
+        HttpResponse<String> response = post(DEMO_PATH, null, "baa");
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(response.headers().allValues("WWW-Authenticate")).contains("Bearer realm=\"iot-gateway\"",
+                "ApiKey realm=\"iot-gateway\", header=\"X-API-Key\"");
+        assertThat(response.body()).contains("\"type\":\"urn:iot-gateway:problem:unauthenticated\"", "\"status\":401",
+                "\"instance\":\"" + DEMO_PATH + "\"", "X-API-Key");
+        assertThat(failures("missing-key")).isEqualTo(before + 1);
+        assertThat(this.inbox.messages()).isEmpty();
+    }
+
+    @Test
+    void wrongKeyAnswers401InvalidKeyAndIsCounted(CapturedOutput output) throws Exception {
+        double before = failures("invalid-key");
+
+        HttpResponse<String> response = post(DEMO_PATH, "not-a-configured-key-3141592653", "baa");
+        HttpResponse<String> bearer = send(request(DEMO_PATH).header("Authorization", "Bearer wrong-bearer-key-2718")
+            .POST(BodyPublishers.ofString("baa")));
+
+        for (HttpResponse<String> refused : java.util.List.of(response, bearer)) {
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.body()).contains("urn:iot-gateway:problem:invalid-api-key");
+            assertThat(refused.headers().allValues("WWW-Authenticate"))
+                .contains("Bearer realm=\"iot-gateway\", error=\"invalid_token\"");
+        }
+        assertThat(failures("invalid-key")).isEqualTo(before + 2);
+        assertThat(this.inbox.messages()).isEmpty();
+        assertThat(output.getAll()).doesNotContain("not-a-configured-key-3141592653", "wrong-bearer-key-2718",
+                PUBLISHER_KEY);
+    }
+
+    @Test
+    void publisherPublishesWithXApiKeyOrBearer() throws Exception {
+        HttpResponse<String> withHeader = post(DEMO_PATH, PUBLISHER_KEY, "with header");
+        HttpResponse<String> withBearer = send(request(DEMO_PATH).header("Authorization", "Bearer " + PUBLISHER_KEY)
+            .POST(BodyPublishers.ofString("with bearer")));
+
+        assertThat(withHeader.statusCode()).isEqualTo(200);
+        assertThat(withBearer.statusCode()).isEqualTo(200);
+        assertThat(this.inbox.awaitMessage(m -> m.payloadAsString().equals("with bearer"), Duration.ofSeconds(10)))
+            .isPresent();
+    }
+
+    @Test
+    void twoDifferentKeysInOneRequestAreRefused() throws Exception {
+        HttpResponse<String> response = send(request(DEMO_PATH).header("X-API-Key", PUBLISHER_KEY)
+            .header("Authorization", "Bearer " + FLEET_KEY)
+            .POST(BodyPublishers.ofString("baa")));
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).contains("invalid-api-key", "Two different API keys");
+    }
+
+    @Test
+    void publisherOutsideItsProductsGets403AndNothingIsPublished() throws Exception {
+        double before = denied("product");
+
+        HttpResponse<String> publish = post(DEMO_PATH, OTHER_PUBLISHER_KEY, "baa");
+        HttpResponse<String> device = get("/api/v1/devices/" + ApiTestClients.PRODUCT + "/mosheep",
+                OTHER_PUBLISHER_KEY);
+
+        for (HttpResponse<String> response : java.util.List.of(publish, device)) {
+            assertThat(response.statusCode()).isEqualTo(403);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(response.body()).contains("urn:iot-gateway:problem:product-forbidden", ApiTestClients.PRODUCT);
+        }
+        assertThat(denied("product")).isEqualTo(before + 2);
+        assertThat(this.inbox.messages()).isEmpty();
+    }
+
+    @Test
+    void deviceListShowsAPublisherOnlyItsProducts() throws Exception {
+        post(DEMO_PATH, PUBLISHER_KEY, "connect first");
+
+        assertThat(get("/api/v1/devices", PUBLISHER_KEY).body()).contains("\"deviceName\":\"mosheep\"");
+        assertThat(get("/api/v1/devices", FLEET_KEY).body()).contains("\"deviceName\":\"mosheep\"");
+        assertThat(get("/api/v1/devices", ADMIN_KEY).body()).contains("\"deviceName\":\"mosheep\"");
+        HttpResponse<String> other = get("/api/v1/devices", OTHER_PUBLISHER_KEY);
+        assertThat(other.statusCode()).isEqualTo(200);
+        assertThat(other.body()).isEqualTo("[]");
+    }
+
+    @Test
+    void adminMayManageButNotPublishAndPublishersMayNotManage() throws Exception {
+        HttpResponse<String> adminPublishes = post(DEMO_PATH, ADMIN_KEY, "baa");
+        HttpResponse<String> publisherManages = get("/api/v1/admin/devices", PUBLISHER_KEY);
+        HttpResponse<String> adminManages = get("/api/v1/admin/devices", ADMIN_KEY);
+        HttpResponse<String> adminReadsDevice = get("/api/v1/devices/" + ApiTestClients.PRODUCT + "/mosheep",
+                ADMIN_KEY);
+
+        assertThat(adminPublishes.statusCode()).isEqualTo(403);
+        assertThat(adminPublishes.body()).contains("urn:iot-gateway:problem:forbidden", "publisher role");
+        assertThat(publisherManages.statusCode()).isEqualTo(403);
+        assertThat(publisherManages.body()).contains("urn:iot-gateway:problem:forbidden", "admin role");
+        assertThat(adminManages.statusCode()).isEqualTo(200);
+        assertThat(adminReadsDevice.statusCode()).isEqualTo(200);
+        assertThat(get("/api/v1/admin/devices", null).statusCode()).isEqualTo(401);
+        assertThat(this.inbox.messages()).isEmpty();
+    }
+
+    @Test
+    void probesAreOpenAndDetailsAndOtherActuatorEndpointsAreForAdmins() throws Exception {
+        HttpResponse<String> anonymousHealth = get("/actuator/health", null);
+        HttpResponse<String> adminHealth = get("/actuator/health", ADMIN_KEY);
+
+        assertThat(anonymousHealth.statusCode()).isEqualTo(200);
+        assertThat(anonymousHealth.body()).contains("\"status\":\"UP\"").doesNotContain("mqtt", "components");
+        assertThat(get("/actuator/health", PUBLISHER_KEY).body()).doesNotContain("mqtt");
+        assertThat(adminHealth.body()).contains("\"mqtt\"", "\"connected\"");
+        assertThat(get("/actuator/health/liveness", null).statusCode()).isEqualTo(200);
+        assertThat(get("/actuator/health/readiness", null).statusCode()).isEqualTo(200);
+        assertThat(get("/actuator/health/mqtt", null).statusCode()).isEqualTo(401);
+        assertThat(get("/actuator/metrics", null).statusCode()).isEqualTo(401);
+        assertThat(get("/actuator/metrics", PUBLISHER_KEY).statusCode()).isEqualTo(403);
+        assertThat(get("/actuator/metrics", ADMIN_KEY).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void openApiAndExplorerNeedNoKeyAndDeclareTheKeySchemes() throws Exception {
+        HttpResponse<String> apiDocs = get("/v3/api-docs", null);
+
+        assertThat(apiDocs.statusCode()).isEqualTo(200);
+        assertThat(apiDocs.body()).contains("\"securitySchemes\"", "\"apiKey\"", "\"X-API-Key\"", "\"bearer\"");
+        assertThat(get("/swagger-ui/index.html", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void idempotencyKeysAreScopedToTheAuthenticatedClient() throws Exception {
+        String idempotencyKey = "scoped-" + System.nanoTime();
+
+        int first = send(request(DEMO_PATH).header("X-API-Key", PUBLISHER_KEY)
+            .header("Idempotency-Key", idempotencyKey)
+            .POST(BodyPublishers.ofString("once per client"))).statusCode();
+        HttpResponse<String> replay = send(request(DEMO_PATH).header("X-API-Key", PUBLISHER_KEY)
+            .header("Idempotency-Key", idempotencyKey)
+            .POST(BodyPublishers.ofString("once per client")));
+        int otherClient = send(request(DEMO_PATH).header("X-API-Key", FLEET_KEY)
+            .header("Idempotency-Key", idempotencyKey)
+            .POST(BodyPublishers.ofString("once per client"))).statusCode();
+
+        assertThat(first).isEqualTo(200);
+        assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(otherClient).isEqualTo(200);
+        assertThat(this.inbox.messages()).filteredOn(m -> m.payloadAsString().equals("once per client")).hasSize(2);
+    }
+
+    private double failures(String reason) {
+        return this.meters.counter("gateway.security.authentication.failures", "reason", reason).count();
+    }
+
+    private double denied(String reason) {
+        return this.meters.counter("gateway.security.access.denied", "reason", reason).count();
+    }
+
+    private HttpResponse<String> post(String path, String key, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = request(path).header("Content-Type", "text/plain")
+            .POST(BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (key != null) {
+            request.header("X-API-Key", key);
+        }
+        return send(request);
+    }
+
+    private HttpResponse<String> get(String path, String key) throws IOException, InterruptedException {
+        HttpRequest.Builder request = request(path).GET();
+        if (key != null) {
+            request.header("X-API-Key", key);
+        }
+        return send(request);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+            .timeout(Duration.ofSeconds(30));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return this.http.send(request.build(), BodyHandlers.ofString());
+    }
+}
