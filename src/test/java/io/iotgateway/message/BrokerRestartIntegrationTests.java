@@ -28,7 +28,7 @@ import static org.awaitility.Awaitility.await;
 @Import(TestDevices.FixedTimestampSigning.class)
 class BrokerRestartIntegrationTests {
 
-    private static MosquittoBroker broker;
+    private static final SharedBroker broker = new SharedBroker(TestDevices::brokerConfig);
 
     @LocalServerPort
     int port;
@@ -42,18 +42,13 @@ class BrokerRestartIntegrationTests {
         TestDevices.register(registry);
     }
 
-    static synchronized MosquittoBroker broker() {
-        if (broker == null) {
-            broker = MosquittoBroker.start(TestDevices.brokerConfig());
-        }
-        return broker;
+    static MosquittoBroker broker() {
+        return broker.get();
     }
 
     @AfterAll
     static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+        broker.close();
     }
 
     @Test

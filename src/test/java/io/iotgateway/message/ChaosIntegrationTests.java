@@ -23,8 +23,6 @@ import io.iotgateway.testsupport.MqttTestSubscriber;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +59,7 @@ class ChaosIntegrationTests {
     // the longest a request may take: waits for an in-flight permit, for another request's connect, then its own
     private static final Duration REQUEST_BOUND = COMPLETION_TIMEOUT.multipliedBy(5);
 
-    private static MosquittoBroker broker;
+    private static final SharedBroker broker = new SharedBroker(ChaosIntegrationTests::brokerConfig);
 
     @LocalServerPort
     int port;
@@ -87,27 +85,26 @@ class ChaosIntegrationTests {
         }
     }
 
-    static synchronized MosquittoBroker broker() {
-        if (broker == null) {
-            MosquittoConfig config = MosquittoConfig.empty()
-                .withUser(TestDevices.OBSERVER, TestDevices.OBSERVER_PASSWORD)
-                .aclFor(TestDevices.OBSERVER, "read", "#")
-                .withPersistence();
-            for (int i = 0; i < DEVICES; i++) {
-                String username = device(i) + "&" + TestDevices.PRODUCT_KEY;
-                config = config.withUser(username, TestDevices.expectedPassword(device(i)))
-                    .aclFor(username, "write", "/" + TestDevices.PRODUCT_KEY + "/" + device(i) + "/user/#");
-            }
-            broker = MosquittoBroker.start(config);
+    static MosquittoBroker broker() {
+        return broker.get();
+    }
+
+    private static MosquittoConfig brokerConfig() {
+        MosquittoConfig config = MosquittoConfig.empty()
+            .withUser(TestDevices.OBSERVER, TestDevices.OBSERVER_PASSWORD)
+            .aclFor(TestDevices.OBSERVER, "read", "#")
+            .withPersistence();
+        for (int i = 0; i < DEVICES; i++) {
+            String username = device(i) + "&" + TestDevices.PRODUCT_KEY;
+            config = config.withUser(username, TestDevices.expectedPassword(device(i)))
+                .aclFor(username, "write", "/" + TestDevices.PRODUCT_KEY + "/" + device(i) + "/user/#");
         }
-        return broker;
+        return config;
     }
 
     @AfterAll
     static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+        broker.close();
     }
 
     @Test
@@ -172,7 +169,7 @@ class ChaosIntegrationTests {
         awaitRequests(sequence, 900);
         broker().restart();
         awaitRequests(sequence, 1600);
-        MqttClient intruder = loginAs(device(0));
+        MqttClient intruder = TestDevices.loginAs(broker().uri(), device(0));
         awaitRequests(sequence, 2000);
         intruder.disconnect();
         intruder.close();
@@ -261,18 +258,6 @@ class ChaosIntegrationTests {
     private static String problemType(String body) {
         int start = body.indexOf("urn:iot-gateway:problem:");
         return (start < 0) ? "" : body.substring(start + 24, body.indexOf('"', start));
-    }
-
-    private static MqttClient loginAs(String deviceName) throws Exception {
-        String clientId = TestDevices.PRODUCT_KEY + "." + deviceName + "|securemode=3,signmethod=hmacsha1,timestamp="
-                + TestDevices.TIMESTAMP + "|";
-        MqttClient client = new MqttClient(broker().uri(), clientId, new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setUserName(deviceName + "&" + TestDevices.PRODUCT_KEY);
-        options.setPassword(TestDevices.expectedPassword(deviceName).toCharArray());
-        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        client.connect(options);
-        return client;
     }
 
     private static HttpResponse<String> post(GatewayHttpClient http, String deviceName, String body, int qos) {

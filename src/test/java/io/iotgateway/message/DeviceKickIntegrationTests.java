@@ -7,8 +7,6 @@ import java.time.Duration;
 import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
 import io.iotgateway.testsupport.MosquittoBroker;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +29,7 @@ import static org.awaitility.Awaitility.await;
 @Import(TestDevices.FixedTimestampSigning.class)
 class DeviceKickIntegrationTests {
 
-    private static MosquittoBroker broker;
+    private static final SharedBroker broker = new SharedBroker(TestDevices::brokerConfig);
 
     @LocalServerPort
     int port;
@@ -43,18 +41,13 @@ class DeviceKickIntegrationTests {
         TestDevices.register(registry);
     }
 
-    static synchronized MosquittoBroker broker() {
-        if (broker == null) {
-            broker = MosquittoBroker.start(TestDevices.brokerConfig());
-        }
-        return broker;
+    static MosquittoBroker broker() {
+        return broker.get();
     }
 
     @AfterAll
     static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+        broker.close();
     }
 
     @Test
@@ -63,7 +56,7 @@ class DeviceKickIntegrationTests {
         assertThat(post(http, TestDevices.MOSHEEP).statusCode()).isEqualTo(200);
         assertThat(post(http, TestDevices.HERD).statusCode()).isEqualTo(200);
 
-        MqttClient intruder = loginAs(TestDevices.MOSHEEP);
+        MqttClient intruder = TestDevices.loginAs(broker().uri(), TestDevices.MOSHEEP);
         try {
             await().atMost(Duration.ofSeconds(10))
                 .until(() -> http.get(devicePath(TestDevices.MOSHEEP)).body().contains("\"state\":\"DISCONNECTED\""));
@@ -83,19 +76,6 @@ class DeviceKickIntegrationTests {
             intruder.disconnect();
             intruder.close();
         }
-    }
-
-    /** A second client with the device's own credentials, as a colleague running mosquitto_pub would be. */
-    private static MqttClient loginAs(String deviceName) throws Exception {
-        String clientId = TestDevices.PRODUCT_KEY + "." + deviceName + "|securemode=3,signmethod=hmacsha1,timestamp="
-                + TestDevices.TIMESTAMP + "|";
-        MqttClient client = new MqttClient(broker().uri(), clientId, new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setUserName(deviceName + "&" + TestDevices.PRODUCT_KEY);
-        options.setPassword(TestDevices.expectedPassword(deviceName).toCharArray());
-        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        client.connect(options);
-        return client;
     }
 
     private static String devicePath(String deviceName) {

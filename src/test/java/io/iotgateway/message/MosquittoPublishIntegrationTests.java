@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Import(TestDevices.FixedTimestampSigning.class)
 class MosquittoPublishIntegrationTests extends PublishScenario {
 
-    private static MosquittoBroker broker;
+    private static final SharedBroker broker = new SharedBroker(TestDevices::brokerConfig);
 
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry registry) {
@@ -47,18 +47,13 @@ class MosquittoPublishIntegrationTests extends PublishScenario {
         TestDevices.register(registry);
     }
 
-    static synchronized MosquittoBroker broker() {
-        if (broker == null) {
-            broker = MosquittoBroker.start(TestDevices.brokerConfig());
-        }
-        return broker;
+    static MosquittoBroker broker() {
+        return broker.get();
     }
 
     @AfterAll
     static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+        broker.close();
     }
 
     @Override

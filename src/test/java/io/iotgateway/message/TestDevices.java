@@ -12,6 +12,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 import io.iotgateway.credential.AliyunMqttSigner;
 import io.iotgateway.testsupport.MosquittoConfig;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -88,6 +92,19 @@ final class TestDevices {
         catch (GeneralSecurityException ex) {
             throw new IllegalStateException(ex);
         }
+    }
+
+    /** A second client with the device's own credentials, as a colleague running mosquitto_pub would be. */
+    static MqttClient loginAs(String brokerUri, String deviceName) throws MqttException {
+        String clientId = PRODUCT_KEY + "." + deviceName + "|securemode=3,signmethod=hmacsha1,timestamp=" + TIMESTAMP
+                + "|";
+        MqttClient client = new MqttClient(brokerUri, clientId, new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setUserName(deviceName + "&" + PRODUCT_KEY);
+        options.setPassword(expectedPassword(deviceName).toCharArray());
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        client.connect(options);
+        return client;
     }
 
     /** Signs with the fixed timestamp, so the broker's password file can hold the expected passwords. */
