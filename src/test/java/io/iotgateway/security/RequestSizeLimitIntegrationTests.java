@@ -30,6 +30,7 @@ class RequestSizeLimitIntegrationTests extends ApiKeyGatewayTests {
 
     @Test
     void chunkedGigabyteIsCutOffEarlyWithFlatMemory() throws Exception {
+        this.inbox.clear();
         long heapBefore = usedHeapAfterGc();
         long sent = 0;
         long start = System.nanoTime();
@@ -64,7 +65,9 @@ class RequestSizeLimitIntegrationTests extends ApiKeyGatewayTests {
         assertThat(sent).as("bytes sent before the gateway cut the body off").isLessThan(64L << 20);
         assertThat(elapsedMillis).isLessThan(10_000);
         assertThat(heapGrowth).as("heap growth").isLessThan(32L << 20);
-        assertThat(this.inbox.messages()).isEmpty();
+        // other test classes share this context and its emulator: only this device's topic tells
+        assertThat(this.inbox.messages())
+            .noneMatch(message -> message.topic().equals("/" + ApiTestClients.PRODUCT + "/mosheep/user/sheep"));
     }
 
     /** Completes with the first complete answer (or what came before the connection ended). */
