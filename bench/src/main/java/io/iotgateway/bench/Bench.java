@@ -293,21 +293,22 @@ public final class Bench {
         }
     }
 
-    /** Hot methods of the gateway's run (JFR execution samples over all its scenarios), for the report. */
+    /** Where the gateway's CPU went in its max-throughput run (JFR execution samples), for the report. */
     private void profile(Path recording) {
         Path jfr = Path.of(this.options.java).resolveSibling("jfr");
         try {
+            String samples = run(List.of(jfr.toString(), "print", "--events", "jdk.ExecutionSample", "--stack-depth",
+                    "200", recording.toString()), Duration.ofSeconds(120));
+            Profile profile = Profile.of(samples);
+            this.facts.put("profile", profile.samples + " samples\n\n" + profile.markdown(20));
             for (String view : List.of("hot-methods", "allocation-by-class", "gc")) {
-                String text = run(List.of(jfr.toString(), "view", "--width", "180", view, recording.toString()),
-                        Duration.ofSeconds(120));
-                Files.writeString(this.options.work.resolve(recording.getFileName() + "." + view + ".txt"), text);
-                if (view.equals("hot-methods")) {
-                    this.facts.put("profile", text.strip());
-                }
+                Files.writeString(this.options.work.resolve(recording.getFileName() + "." + view + ".txt"),
+                        run(List.of(jfr.toString(), "view", "--width", "180", view, recording.toString()),
+                                Duration.ofSeconds(120)));
             }
         }
         catch (IOException ex) {
-            this.notes.add("jfr view failed: " + ex.getMessage());
+            this.notes.add("jfr failed: " + ex.getMessage());
         }
     }
 

@@ -84,11 +84,13 @@ final class Report {
         }
         String profile = this.facts.get("profile");
         if (profile != null) {
-            line("## Profile of the gateway during its max-throughput run (JFR, `jfr view hot-methods`: leaf frames)");
+            line("## Where the gateway's CPU went in its max-throughput run (JFR execution samples)");
             line();
-            line("```");
-            profile.lines().limit(30).forEach(this::line);
-            line("```");
+            line("Recorded with `jcmd JFR.start settings=profile` over the warm-up and the measured window; each sample "
+                    + "is charged to the library of its first frame from the top of the stack that is not the JDK's. The "
+                    + "recording and `jfr view` outputs are in the run's folder under bench/target/runs/.");
+            line();
+            profile.lines().forEach(this::line);
             line();
         }
         if (!this.notes.isEmpty()) {
