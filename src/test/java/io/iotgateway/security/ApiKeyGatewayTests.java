@@ -1,5 +1,7 @@
 package io.iotgateway.security;
 
+import java.time.Duration;
+
 import io.iotgateway.emulator.EmulatorInbox;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -7,6 +9,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * The gateway as an operator runs it against the embedded emulator, with the API clients of {@link ApiTestClients}
@@ -37,5 +41,16 @@ abstract class ApiKeyGatewayTests {
             registry.add("gateway.devices[" + i + "].device-name", () -> deviceName);
             registry.add("gateway.devices[" + i + "].device-secret", () -> "secret-of-" + deviceName);
         }
+    }
+
+    /**
+     * Clears the emulator's inbox once it is quiet: it records asynchronously, just after its PUBACK, so a message of
+     * the previous test may still be on its way.
+     */
+    void clearInboxWhenQuiet() {
+        await().atMost(Duration.ofSeconds(5))
+            .during(Duration.ofMillis(300))
+            .until(() -> this.inbox.messages().size(), size -> size == this.inbox.messages().size());
+        this.inbox.clear();
     }
 }

@@ -25,7 +25,7 @@ class BadInputIntegrationTests extends ApiKeyGatewayTests {
 
     @BeforeEach
     void clearInbox() {
-        this.inbox.clear();
+        clearInboxWhenQuiet();
     }
 
     @AfterEach
@@ -188,7 +188,7 @@ class BadInputIntegrationTests extends ApiKeyGatewayTests {
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(this.inbox.awaitMessage(m -> m.topic().endsWith("/user/raw"), java.time.Duration.ofSeconds(10)))
             .hasValueSatisfying(m -> assertThat(m.payload()).isEqualTo(body));
-        this.inbox.clear();
+        clearInboxWhenQuiet();
     }
 
     private static String keyHeader(String caller) {

@@ -46,7 +46,7 @@ class HttpFuzzTests extends ApiKeyGatewayTests {
         long seed = Long.getLong("fuzz.seed", 20261126L);
         Random random = new Random(seed);
         RawHttp http = new RawHttp(this.port);
-        this.inbox.clear();
+        clearInboxWhenQuiet();
         List<String> publishedBodies = new ArrayList<>();
         Map<String, String> requests = new HashMap<>();
         long start = System.nanoTime();

@@ -25,6 +25,7 @@ import static io.iotgateway.security.ApiTestClients.FLEET_KEY;
 import static io.iotgateway.security.ApiTestClients.OTHER_PUBLISHER_KEY;
 import static io.iotgateway.security.ApiTestClients.PUBLISHER_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * API keys, roles and product scopes over real HTTP, against the embedded emulator.
@@ -39,7 +40,7 @@ class SecurityIntegrationTests extends ApiKeyGatewayTests {
 
     @BeforeEach
     void clearInbox() {
-        this.inbox.clear();
+        clearInboxWhenQuiet();
     }
 
     @Test
@@ -190,7 +191,9 @@ class SecurityIntegrationTests extends ApiKeyGatewayTests {
         assertThat(first).isEqualTo(200);
         assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
         assertThat(otherClient).isEqualTo(200);
-        assertThat(this.inbox.messages()).filteredOn(m -> m.payloadAsString().equals("once per client")).hasSize(2);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.inbox.messages())
+            .filteredOn(m -> m.payloadAsString().equals("once per client"))
+            .hasSize(2));
     }
 
     private double failures(String reason) {
