@@ -307,7 +307,9 @@ final class Report {
                     + "| %d of %d connected; RSS %s after connecting, peak %s; OS threads %d with %d devices connected vs "
                     + "%d with %d | %s |", o.bigDevices, connected, o.bigDevices, mib(big.serverAfter.rssKb()), mib(peak),
                     threadsBig, o.bigDevices, threadsSmall, o.devices,
-                    verdict(memory && threads, (memory ? "" : "memory or connections short; ")
+                    verdict(memory && threads, (connected < o.bigDevices ? "only " + connected + " of " + o.bigDevices
+                            + " connected within " + Math.round(big.seconds) + " s; " : "")
+                            + (peak > GIB_KB ? "peak RSS above 1 GiB; " : "")
                             + (threads ? "" : "threads grow"))));
         }
 
