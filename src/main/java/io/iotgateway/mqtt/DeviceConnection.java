@@ -199,7 +199,7 @@ final class DeviceConnection {
         catch (RuntimeException ex) {
             GatewayFailure failure = GatewayFailure.of(ex);
             if (failure.duringConnect()) {
-                throw connectFailed(failure);
+                throw connectFailed(failure, ex);
             }
             if (connecting) {
                 onConnected();
@@ -208,7 +208,7 @@ final class DeviceConnection {
                 this.state = ConnectionState.DISCONNECTED;
             }
             recordError(failure.problemType(), failure.detail());
-            throw failure.toException(this.device, Duration.ofSeconds(1));
+            throw failure.toException(this.device, Duration.ofSeconds(1), ex);
         }
         if (connecting) {
             onConnected();
@@ -236,7 +236,7 @@ final class DeviceConnection {
                 onConnected();
             }
             catch (MqttException ex) {
-                connectFailed(GatewayFailure.ofConnect(ex));
+                connectFailed(GatewayFailure.ofConnect(ex), ex);
             }
         }
         catch (GatewayException ex) {
@@ -261,7 +261,7 @@ final class DeviceConnection {
         log.info("Device " + this.device + " connected to the IoT Platform");
     }
 
-    private GatewayException connectFailed(GatewayFailure failure) {
+    private GatewayException connectFailed(GatewayFailure failure, @Nullable Throwable cause) {
         this.metrics.connectAttempt(failure.problemType());
         if (failure.problemType() == ProblemType.PLATFORM_TIMEOUT) {
             this.clients.abortPendingConnect();
@@ -281,7 +281,7 @@ final class DeviceConnection {
         recordError(failure.problemType(), failure.detail());
         log.warn("Device " + this.device + " could not connect: " + failure.detail() + "; next attempt in "
                 + backoff.toMillis() + " ms");
-        return failure.toException(this.device, backoff);
+        return failure.toException(this.device, backoff, cause);
     }
 
     private Duration exponentialBackoff(int failures) {

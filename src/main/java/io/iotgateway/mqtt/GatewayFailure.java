@@ -81,8 +81,13 @@ record GatewayFailure(ProblemType problemType, String detail, boolean duringConn
     }
 
     GatewayException toException(DeviceId device, @Nullable Duration retryAfter) {
+        return toException(device, retryAfter, null);
+    }
+
+    /** @param cause what Spring Integration or Paho threw: logged with 5xx answers, never shown to the caller */
+    GatewayException toException(DeviceId device, @Nullable Duration retryAfter, @Nullable Throwable cause) {
         GatewayException exception = new GatewayException(this.problemType,
-                "Device " + device + ": " + this.detail).with("device", device.toString());
+                "Device " + device + ": " + this.detail, cause).with("device", device.toString());
         return (retryAfter != null) ? exception.retryAfter(retryAfter) : exception;
     }
 
