@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -118,16 +119,26 @@ public final class PlatformEmulator {
     private int awaitBoundPort() {
         // Moquette records the bound port from a listener that may run just after startServer returns
         long deadline = System.nanoTime() + PORT_WAIT.toNanos();
-        int bound = this.server.getPort();
+        int bound = boundPortSoFar();
         while (bound == 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-            bound = this.server.getPort();
+            bound = boundPortSoFar();
         }
         if (bound == 0) {
             stop();
             throw new IllegalStateException("The IoT Platform emulator did not report its port within " + PORT_WAIT);
         }
         return bound;
+    }
+
+    private int boundPortSoFar() {
+        try {
+            return this.server.getPort();
+        }
+        catch (ConcurrentModificationException ex) {
+            // that listener writes the port into a plain HashMap while getPort reads it: ask again
+            return 0;
+        }
     }
 
     /** The port the emulator listens on; known once started. */

@@ -373,6 +373,9 @@ public final class Bench {
         int connected = 0;
         int last = -1;
         long lastProgress = begin;
+        int step = Math.max(1, count / 10);
+        int nextMilestone = step;
+        List<String> progress = new ArrayList<>();
         while (System.nanoTime() < deadline) {
             connected = connected(gateway);
             long now = System.nanoTime();
@@ -380,11 +383,17 @@ public final class Bench {
                 last = connected;
                 lastProgress = now;
             }
+            while (connected >= nextMilestone && nextMilestone <= count) {
+                progress.add(String.format(Locale.ROOT, "%d at %.0f s", nextMilestone, (now - begin) / 1e9));
+                nextMilestone += step;
+            }
             if (connected >= count || now - lastProgress > TimeUnit.SECONDS.toNanos(60)) {
                 break;
             }
-            Load.sleep(Duration.ofMillis(250));
+            // the health check walks every connection: once a second keeps its cost small
+            Load.sleep(Duration.ofSeconds(1));
         }
+        result.facts.put("progress (connected, after readiness)", String.join(", ", progress));
         result.seconds = (System.nanoTime() - begin) / 1e9;
         meter.finish(result, before);
         result.facts.put("mode", "eager warm-up, measured from readiness");

@@ -246,6 +246,12 @@ final class Report {
             }
         });
         line();
+        if (big != null && big.facts.containsKey("progress (connected, after readiness)")) {
+            line("Warm-up progress of the " + this.options.bigDevices + "-device gateway (devices connected, seconds "
+                    + "after readiness; polled once a second): "
+                    + big.facts.get("progress (connected, after readiness)") + ".");
+            line();
+        }
         String heap = this.facts.get("big.heap");
         if (heap != null) {
             line("Gateway with " + this.options.bigDevices + " devices, at the end: heap " + heap + "; RSS then "
