@@ -35,8 +35,10 @@ devices (all connected at once). Prints a Markdown report and writes it to bench
   --skip LIST              comma-separated: a,b,c,gateway,big
   --jar PATH               measure this gateway jar (no build)
   --rev REV                measure a committed revision: git archive REV, built under bench/target/rev-<sha>/
-  --results DIR            where the report goes (default bench/results)
-  --profile                record the N-device gateway with JFR; hot methods go into the report
+  --results DIR            where the report goes (default bench/results; with --quick, the run's log folder)
+  --profile                record the N-device gateway's max-throughput run with JFR; where its CPU went goes
+                           into the report
+  --http-clients K         HttpClient instances sharing the load (default 1)
   --wait-idle S            before each part and main measurement, wait up to S seconds for other processes to
                            leave the CPUs alone (default 60; 0: never wait)
 

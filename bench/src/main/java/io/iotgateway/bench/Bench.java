@@ -988,7 +988,7 @@ public final class Bench {
                 o.connectConcurrency = 50;
             }
             String stamp = stamp();
-            Path results = Path.of("bench", "results");
+            Path results = null;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 switch (arg) {
@@ -1033,6 +1033,10 @@ public final class Bench {
             }
             if (o.work == null) {
                 o.work = Path.of("bench", "target", "runs", stamp).toAbsolutePath();
+            }
+            if (results == null) {
+                // a smoke check's figures are not results: its report stays with its logs
+                results = o.quick ? o.work : Path.of("bench", "results");
             }
             o.out = results.resolve(o.work.getFileName() + ".md").toAbsolutePath();
             if (o.tmp == null) {
