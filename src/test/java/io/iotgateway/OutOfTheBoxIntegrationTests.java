@@ -112,9 +112,10 @@ class OutOfTheBoxIntegrationTests {
     void metricsCarryNoPerDeviceMeters() throws Exception {
         post(DEMO_PATH, "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
 
-        HttpResponse<String> sends = get("/actuator/metrics/spring.integration.send");
+        HttpResponse<String> prometheus = get("/actuator/prometheus");
 
-        assertThat(sends.body()).doesNotContain("mosheep");
+        assertThat(prometheus.statusCode()).isEqualTo(200);
+        assertThat(prometheus.body()).contains("gateway_publish_seconds_count").doesNotContain("mosheep");
     }
 
     @Test

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
-import java.util.Arrays;
-import java.util.List;
 
 import io.iotgateway.message.MessageService.PublishTarget;
 import io.iotgateway.web.GatewayException;
@@ -127,8 +125,12 @@ class DeviceMessageController {
         if (declared > max) {
             throw tooLarge(declared + " bytes", max);
         }
-        // reads at most one byte past the limit, so an unbounded chunked body costs no more than the limit
         try (InputStream body = request.getInputStream()) {
+            if (declared >= 0) {
+                // the usual case: exactly the declared length (Tomcat ends the stream there), no growing buffers
+                return body.readNBytes((int) declared);
+            }
+            // chunked: reads at most one byte past the limit, so an unbounded body costs no more than the limit
             byte[] payload = body.readNBytes((int) max + 1);
             if (payload.length > max) {
                 throw tooLarge("more than " + max + " bytes", max);
@@ -148,16 +150,21 @@ class DeviceMessageController {
         if (query == null) {
             return null;
         }
-        List<String> values = Arrays.stream(query.split("&"))
-            .map(pair -> pair.split("=", 2))
-            .filter(pair -> decode(pair[0]).equals(name))
-            .map(pair -> (pair.length == 2) ? decode(pair[1]) : "")
-            .toList();
-        if (values.size() > 1) {
-            throw new GatewayException(ProblemType.INVALID_REQUEST, "The query parameter " + name + " is given "
-                    + values.size() + " times; give it once.");
+        String value = null;
+        int found = 0;
+        for (String pair : StringUtils.delimitedListToStringArray(query, "&")) {
+            int equals = pair.indexOf('=');
+            String key = (equals >= 0) ? pair.substring(0, equals) : pair;
+            if (decode(key).equals(name)) {
+                found++;
+                value = (equals >= 0) ? decode(pair.substring(equals + 1)) : "";
+            }
         }
-        return values.isEmpty() ? null : values.get(0);
+        if (found > 1) {
+            throw new GatewayException(ProblemType.INVALID_REQUEST, "The query parameter " + name + " is given "
+                    + found + " times; give it once.");
+        }
+        return value;
     }
 
     private static String decode(String text) {

@@ -1,9 +1,10 @@
 package io.iotgateway.mqtt;
 
 import java.time.Duration;
-import java.util.Collection;
 import java.util.Locale;
-import java.util.function.Supplier;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
 
 import io.iotgateway.web.ProblemType;
 import io.micrometer.core.instrument.Counter;
@@ -16,61 +17,78 @@ import org.jspecify.annotations.Nullable;
 /**
  * The gateway's own meters for publishing and device connections. Tags are outcomes, QoS and states, never a
  * device: per-device detail lives in health and the devices API, so the number of series does not grow with
- * the fleet.
+ * the fleet. Meters are looked up once and kept, as every request records into them.
  */
 final class ConnectionMetrics {
+
+    private static final String PUBLISHED = "published";
 
     private final MeterRegistry registry;
 
     private final Counter kicks;
 
-    ConnectionMetrics(MeterRegistry registry, Supplier<Collection<ConnectionStatus>> statuses) {
+    // by QoS (0 or 1), then outcome
+    private final Map<String, Timer>[] publishTimers;
+
+    private final DistributionSummary[] payloadSizes;
+
+    private final Map<String, Counter> connects = new ConcurrentHashMap<>();
+
+    @SuppressWarnings("unchecked")
+    ConnectionMetrics(MeterRegistry registry, ToLongFunction<ConnectionState> countInState) {
         this.registry = registry;
         this.kicks = Counter.builder("gateway.connections.kicks")
             .description("Connections closed because another client logged in as the device")
             .register(registry);
         for (ConnectionState state : ConnectionState.values()) {
-            Gauge.builder("gateway.connections", statuses,
-                    all -> all.get().stream().filter(status -> status.state() == state).count())
+            Gauge.builder("gateway.connections", () -> countInState.applyAsLong(state))
                 .description("Device connections by state")
                 .tag("state", tag(state.name()))
                 // Micrometer holds a gauge's state weakly; this supplier lives nowhere else
                 .strongReference(true)
                 .register(registry);
         }
+        this.publishTimers = new Map[] { new ConcurrentHashMap<>(), new ConcurrentHashMap<>() };
+        this.payloadSizes = new DistributionSummary[] { payloadSize(0), payloadSize(1) };
     }
 
     /** One publish request, by outcome ({@code published} or the problem type) and QoS. */
     void published(int qos, @Nullable ProblemType problem, Duration took, int payloadBytes) {
-        String outcome = (problem != null) ? tag(problem.name()) : "published";
-        Timer.builder("gateway.publish")
-            .description("Time to publish a message, including any connect")
-            .tag("outcome", outcome)
-            .tag("qos", Integer.toString(qos))
-            .publishPercentileHistogram()
-            .register(this.registry)
-            .record(took);
+        String outcome = (problem != null) ? tag(problem.name()) : PUBLISHED;
+        this.publishTimers[qos].computeIfAbsent(outcome, key -> publishTimer(qos, key)).record(took);
         if (problem == null) {
-            DistributionSummary.builder("gateway.publish.payload")
-                .description("Payload sizes of published messages")
-                .baseUnit("bytes")
-                .tag("qos", Integer.toString(qos))
-                .register(this.registry)
-                .record(payloadBytes);
+            this.payloadSizes[qos].record(payloadBytes);
         }
     }
 
     /** One connection attempt: {@code connected} or the problem it ran into. */
     void connectAttempt(@Nullable ProblemType problem) {
-        Counter.builder("gateway.connects")
+        String result = (problem != null) ? tag(problem.name()) : "connected";
+        this.connects.computeIfAbsent(result, key -> Counter.builder("gateway.connects")
             .description("Connection attempts to the IoT Platform by result")
-            .tag("result", (problem != null) ? tag(problem.name()) : "connected")
-            .register(this.registry)
-            .increment();
+            .tag("result", key)
+            .register(this.registry)).increment();
     }
 
     void kicked() {
         this.kicks.increment();
+    }
+
+    private Timer publishTimer(int qos, String outcome) {
+        return Timer.builder("gateway.publish")
+            .description("Time to publish a message, including any connect")
+            .tag("outcome", outcome)
+            .tag("qos", Integer.toString(qos))
+            .publishPercentileHistogram()
+            .register(this.registry);
+    }
+
+    private DistributionSummary payloadSize(int qos) {
+        return DistributionSummary.builder("gateway.publish.payload")
+            .description("Payload sizes of published messages")
+            .baseUnit("bytes")
+            .tag("qos", Integer.toString(qos))
+            .register(this.registry);
     }
 
     private static String tag(String name) {

@@ -17,7 +17,7 @@ import org.apache.commons.logging.LogFactory;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
+import org.springframework.integration.mqtt.outbound.MqttPahoMessageHandler;
 import org.springframework.integration.mqtt.support.MqttHeaders;
 import org.springframework.integration.support.MessageBuilder;
 import org.springframework.messaging.Message;
@@ -38,7 +38,7 @@ final class DeviceConnection {
 
     private final DeviceId device;
 
-    private final IntegrationFlowRegistration registration;
+    private final MqttPahoMessageHandler handler;
 
     private final SignedClientFactory clients;
 
@@ -85,7 +85,7 @@ final class DeviceConnection {
 
     private int consecutiveFailures;
 
-    DeviceConnection(DeviceId device, IntegrationFlowRegistration registration, SignedClientFactory clients,
+    DeviceConnection(DeviceId device, MqttPahoMessageHandler handler, SignedClientFactory clients,
             MqttProperties settings, Clock clock, BooleanSupplier othersConnected, ConnectionMetrics metrics,
             ConnectRateLimiter connectRate, ConnectAttempts connectAttempts) {
         this.connectAttempts = connectAttempts;
@@ -93,7 +93,7 @@ final class DeviceConnection {
         this.metrics = metrics;
         this.connectRate = connectRate;
         this.othersConnected = othersConnected;
-        this.registration = registration;
+        this.handler = handler;
         this.clients = clients;
         this.settings = settings;
         this.clock = clock;
@@ -105,8 +105,18 @@ final class DeviceConnection {
         return this.device;
     }
 
-    IntegrationFlowRegistration registration() {
-        return this.registration;
+    ConnectionState state() {
+        return this.state;
+    }
+
+    /** Disconnects (waiting at most the disconnect timeout) and releases the adapter; it is not used again. */
+    void close() {
+        try {
+            this.handler.stop();
+        }
+        finally {
+            this.handler.destroy();
+        }
     }
 
     ConnectionStatus status() {
@@ -194,7 +204,7 @@ final class DeviceConnection {
 
     private void send(Message<byte[]> message, boolean connecting) {
         try {
-            this.registration.getInputChannel().send(message);
+            this.handler.handleMessage(message);
         }
         catch (RuntimeException ex) {
             GatewayFailure failure = GatewayFailure.of(ex);
@@ -258,7 +268,8 @@ final class DeviceConnection {
         this.retryAt = null;
         this.backoffFailure = null;
         this.consecutiveFailures = 0;
-        log.info("Device " + this.device + " connected to the IoT Platform");
+        // debug: with thousands of devices a line per connect would drown the log (the warm-up sums them up)
+        log.debug("Device " + this.device + " connected to the IoT Platform");
     }
 
     private GatewayException connectFailed(GatewayFailure failure, @Nullable Throwable cause) {

@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.iotgateway.credential.AliyunMqttSigner;
 import io.iotgateway.credential.CredentialService;
@@ -26,30 +25,34 @@ import org.jspecify.annotations.Nullable;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
-import org.springframework.integration.dsl.IntegrationFlow;
-import org.springframework.integration.dsl.context.IntegrationFlowContext;
-import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
 import org.springframework.integration.mqtt.event.MqttConnectionFailedEvent;
 import org.springframework.integration.mqtt.outbound.MqttPahoMessageHandler;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
- * Holds one Spring Integration MQTT outbound adapter per device, created on the device's first message and
- * registered at runtime with the {@link IntegrationFlowContext}. Creation is once per device even under
- * concurrent first requests, so the platform never sees two logins of one device from this gateway.
+ * Holds one Spring Integration MQTT outbound adapter per device, created on the device's first message (or by the
+ * warm-up) and called directly on the request's thread. Creation is once per device even under concurrent first
+ * requests, so the platform never sees two logins of one device from this gateway.
+ * <p>
+ * The adapters are held here rather than registered as flows with {@code IntegrationFlowContext}: registering
+ * makes each adapter a bean with its own channel and meters, and registering and destroying get slower with every
+ * flow already registered (quadratic over 10,000 devices; see docs/performance.md). The adapter is initialised
+ * and started as a bean would be, with the application's bean factory.
  * <p>
  * Stops after the web server has drained its requests (phase 0, like Spring Integration's endpoints) and
  * disconnects every device in parallel.
  */
 public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
 
-    static final String FLOW_ID_PREFIX = "device-mqtt-";
-
     private static final Log log = LogFactory.getLog(DeviceConnectionPool.class);
 
-    private final IntegrationFlowContext flows;
+    private final BeanFactory beanFactory;
+
+    private final ApplicationEventPublisher events;
 
     private final CredentialService credentials;
 
@@ -68,10 +71,6 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
     // outlives a device's connection, so that closing and reopening it (rotation, idle) does not reset the limit
     private final Map<DeviceId, ConnectAttempts> connectAttempts = new ConcurrentHashMap<>();
 
-    private final AtomicLong generations = new AtomicLong();
-
-    private final Map<MqttPahoMessageHandler, DeviceConnection> byHandler = new ConcurrentHashMap<>();
-
     private final TaskScheduler scheduler;
 
     private final ScheduledExecutorService pahoExecutor;
@@ -86,16 +85,18 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
 
     private volatile @Nullable ScheduledFuture<?> idleSweep;
 
-    public DeviceConnectionPool(IntegrationFlowContext flows, CredentialService credentials, AliyunMqttSigner signer,
+    public DeviceConnectionPool(BeanFactory beanFactory, ApplicationEventPublisher events,
+            CredentialService credentials, AliyunMqttSigner signer,
             PlatformProperties platform, PlatformEndpoint endpoint, MqttProperties settings, Clock clock,
             TaskScheduler scheduler, ScheduledExecutorService pahoExecutor, MeterRegistry meterRegistry,
             PlatformTls tls) {
         this.tls = tls;
         this.scheduler = scheduler;
         this.pahoExecutor = pahoExecutor;
-        this.metrics = new ConnectionMetrics(meterRegistry, this::statuses);
+        this.metrics = new ConnectionMetrics(meterRegistry, this::countInState);
         this.connectRate = new ConnectRateLimiter(clock, settings.maxConnectsPerSecond());
-        this.flows = flows;
+        this.beanFactory = beanFactory;
+        this.events = events;
         this.credentials = credentials;
         this.signer = signer;
         this.platform = platform;
@@ -192,17 +193,19 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
         handler.setCompletionTimeout(this.settings.completionTimeout().toMillis());
         handler.setDisconnectCompletionTimeout(this.settings.disconnectTimeout().toMillis());
         handler.setDefaultQos(1);
-        IntegrationFlow flow = f -> f.handle(handler);
-        IntegrationFlowRegistration registration = this.flows.registration(flow)
-            // a generation per registration: a device closed and reopened at once must not collide with the flow
-            // still being destroyed
-            .id(FLOW_ID_PREFIX + device.productKey() + "-" + device.deviceName() + "-"
-                    + this.generations.incrementAndGet())
-            .register();
-        DeviceConnection connection = new DeviceConnection(device, registration, clientFactory, this.settings,
-                this.clock, () -> anyOtherConnected(device), this.metrics, this.connectRate,
+        handler.setBeanFactory(this.beanFactory);
+        DeviceConnection connection = new DeviceConnection(device, handler, clientFactory, this.settings, this.clock,
+                () -> anyOtherConnected(device), this.metrics, this.connectRate,
                 this.connectAttempts.computeIfAbsent(device, id -> new ConnectAttempts()));
-        this.byHandler.put(handler, connection);
+        // the adapter reports a lost connection as an event: tell its device first, then the application
+        handler.setApplicationEventPublisher(event -> {
+            if (event instanceof MqttConnectionFailedEvent failed) {
+                connection.connectionLost(failed.getCause());
+            }
+            this.events.publishEvent(event);
+        });
+        handler.afterPropertiesSet();
+        handler.start();
         return connection;
     }
 
@@ -216,20 +219,15 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
         close(event.device());
     }
 
-    @EventListener
-    void onConnectionFailed(MqttConnectionFailedEvent event) {
-        if (event.getSource() instanceof MqttPahoMessageHandler handler) {
-            DeviceConnection connection = this.byHandler.get(handler);
-            if (connection != null) {
-                connection.connectionLost(event.getCause());
-            }
-        }
-    }
-
     private boolean anyOtherConnected(DeviceId device) {
         return this.connections.values()
             .stream()
-            .anyMatch(other -> !other.device().equals(device) && other.status().state() == ConnectionState.CONNECTED);
+            .anyMatch(other -> !other.device().equals(device) && other.state() == ConnectionState.CONNECTED);
+    }
+
+    /** The source of the connections-by-state gauges: a count, without building 10,000 statuses per scrape. */
+    private long countInState(ConnectionState state) {
+        return this.connections.values().stream().filter(connection -> connection.state() == state).count();
     }
 
     /** Closes the connections no message used for the idle timeout; the next message reopens them. */
@@ -250,9 +248,8 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
     }
 
     private void destroy(DeviceConnection connection) {
-        this.byHandler.values().remove(connection);
         try {
-            connection.registration().destroy();
+            connection.close();
         }
         catch (RuntimeException ex) {
             log.warn("Closing the connection of device " + connection.device() + " failed: " + ex);
@@ -296,7 +293,7 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
         catch (RuntimeException ex) {
             log.warn("Warm-up stopped: " + ex.getMessage());
         }
-        long connected = statuses().stream().filter(status -> status.state() == ConnectionState.CONNECTED).count();
+        long connected = countInState(ConnectionState.CONNECTED);
         log.info("Warm-up: " + connected + " of " + limit + " devices connected in "
                 + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
     }

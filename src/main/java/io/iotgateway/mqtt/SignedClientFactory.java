@@ -84,6 +84,9 @@ final class SignedClientFactory implements MqttPahoClientFactory {
             options.setSocketFactory(this.tls.socketFactory());
             options.setHttpsHostnameVerificationEnabled(true);
         }
+        else {
+            options.setSocketFactory(UntimedReadSocketFactory.INSTANCE);
+        }
         this.signedClientId = credentials.clientId();
         return options;
     }

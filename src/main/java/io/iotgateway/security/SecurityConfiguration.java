@@ -20,6 +20,7 @@ import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
@@ -40,6 +41,17 @@ class SecurityConfiguration {
     // open modes: whatever the request carries, it acts as the all-products client
     private static final AuthenticationManager OPEN_ACCESS = presented -> new ApiClientAuthentication(
             ApiClient.OPEN_ACCESS);
+
+    /**
+     * Spring Security would observe every request, every filter of its chain, every authentication and every
+     * authorization: a fifth of a publish's CPU time in the benchmark (docs/performance.md). The gateway's own
+     * meters say what operators need: {@code http.server.requests}, {@code gateway.publish} and
+     * {@code gateway.security.authentication.failures}.
+     */
+    @Bean
+    SecurityObservationSettings securityObservationSettings() {
+        return SecurityObservationSettings.noObservations();
+    }
 
     @Bean
     ApiKeys apiKeys(GatewaySecurityProperties security) {
