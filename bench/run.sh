@@ -23,7 +23,7 @@ devices (all connected at once). Prints a Markdown report and writes it to bench
   --payload BYTES          message size (default 256)
   --duration S             measured seconds of each throughput/latency scenario (default 10)
   --big-duration S         measured seconds of the throughput run across all M devices (default 8)
-  --warmup S               unmeasured seconds before each closed-loop scenario (default 30)
+  --warmup S               unmeasured seconds before each closed-loop scenario (default 60)
   --concurrency C          requests in flight in the closed-loop scenarios (default 64)
   --max-inflight F         most requests outstanding in the fixed-rate scenarios (default 256; past it the pacer waits
                            and the wait counts in the latency)

@@ -118,7 +118,8 @@ final class SignedClientFactory implements MqttPahoClientFactory {
             this.warmClient = client;
         }
         catch (MqttException ex) {
-            abortPendingConnect();
+            // nobody else holds this client: drop its connection and release it
+            closeQuietly(client);
             throw ex;
         }
     }
@@ -127,12 +128,7 @@ final class SignedClientFactory implements MqttPahoClientFactory {
         if (client == null) {
             return;
         }
-        try {
-            client.disconnectForcibly(0, 0, false);
-        }
-        catch (MqttException ex) {
-            // already down: closing below is what matters
-        }
+        disconnectQuietly(client);
         try {
             client.close(true);
         }
@@ -141,15 +137,27 @@ final class SignedClientFactory implements MqttPahoClientFactory {
         }
     }
 
+    private static void disconnectQuietly(MqttAsyncClient client) {
+        try {
+            client.disconnectForcibly(0, 0, false);
+        }
+        catch (MqttException ex) {
+            // already down
+        }
+    }
+
     /**
      * Drops a CONNECT that never got its CONNACK. Paho keeps such a client "connecting" (it has no CONNACK
      * timeout of its own) and Spring Integration cannot close it, so every later send would fail until the stalled
-     * socket died; closing it here frees the socket and lets the next attempt start clean.
+     * socket died; disconnecting it here frees the socket. The client itself is left to the handler, which still
+     * holds it and closes it on the next send before it connects a new one: a client closed under the handler
+     * would fail every later send of the device (Paho throws a {@code NullPointerException} from a closed client's
+     * {@code setCallback}).
      */
     void abortPendingConnect() {
         MqttAsyncClient client = this.lastClient;
         if (client != null && !client.isConnected()) {
-            closeQuietly(client);
+            disconnectQuietly(client);
         }
     }
 

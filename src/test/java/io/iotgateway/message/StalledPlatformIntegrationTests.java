@@ -27,10 +27,13 @@ class StalledPlatformIntegrationTests {
 
     private static final StallingBroker NO_CONNACK = StallingBroker.start(StallingBroker.Mode.NO_CONNACK);
 
+    private static final StallingBroker SLOW_ONCE = StallingBroker.start(StallingBroker.Mode.FIRST_CONNECT_STALLS);
+
     @AfterAll
     static void closeBrokers() {
         NO_PUBACK.close();
         NO_CONNACK.close();
+        SLOW_ONCE.close();
     }
 
     static void assertTimesOutWith504(int port, String expectedDetail) {
@@ -98,6 +101,38 @@ class StalledPlatformIntegrationTests {
 
             // the stalled socket is closed, so the broker sees no connection left open by the gateway
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(NO_CONNACK.openConnectionCount()).isZero());
+        }
+    }
+
+    @Nested
+    @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+    class WhenTheFirstConnackNeverComes {
+
+        @LocalServerPort
+        int port;
+
+        @DynamicPropertySource
+        static void gatewayProperties(DynamicPropertyRegistry registry) {
+            registry.add("gateway.platform.endpoint", SLOW_ONCE::uri);
+            registry.add("gateway.mqtt.completion-timeout", () -> "1s");
+            registry.add("gateway.mqtt.reconnect-backoff", () -> "200ms");
+            TestDevices.register(registry);
+        }
+
+        @Test
+        void deviceRecoversOnceThePlatformAnswers() {
+            assertTimesOutWith504(this.port, "did not answer the device's CONNECT");
+            GatewayHttpClient http = new GatewayHttpClient(this.port);
+
+            // after the back-off the device logs in again on a fresh client and publishes; it must not stay stuck
+            // on the client that the timed-out CONNECT left behind
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+                HttpResponse<String> response = http.post(PublishScenario.PATH, "text/plain",
+                        "baa".getBytes(StandardCharsets.UTF_8));
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            });
+            assertThat(SLOW_ONCE.connectionCount()).isEqualTo(2);
+            assertThat(SLOW_ONCE.publishCount()).isEqualTo(1);
         }
     }
 }

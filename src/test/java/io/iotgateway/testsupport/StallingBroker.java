@@ -23,6 +23,8 @@ public final class StallingBroker implements AutoCloseable {
 
     private static final byte[] PINGRESP = { (byte) 0xD0, 0x00 };
 
+    private static final int PUBACK = 0x40;
+
     private static final int CONNECT = 1;
 
     private static final int PUBLISH = 3;
@@ -81,7 +83,7 @@ public final class StallingBroker implements AutoCloseable {
         return sockets.size();
     }
 
-    /** PUBLISH packets received so far (only counted in {@link Mode#NO_PUBACK}). */
+    /** PUBLISH packets received so far (not counted in {@link Mode#NO_CONNACK}). */
     public int publishCount() {
         return publishes.get();
     }
@@ -103,8 +105,8 @@ public final class StallingBroker implements AutoCloseable {
             try {
                 Socket socket = serverSocket.accept();
                 sockets.add(socket);
-                connections.incrementAndGet();
-                Thread.ofVirtual().name("stalling-broker-" + socket.getPort()).start(() -> serve(socket));
+                int number = connections.incrementAndGet();
+                Thread.ofVirtual().name("stalling-broker-" + socket.getPort()).start(() -> serve(socket, number));
             }
             catch (IOException ex) {
                 // closed by close(); the loop condition ends it
@@ -112,14 +114,14 @@ public final class StallingBroker implements AutoCloseable {
         }
     }
 
-    private void serve(Socket socket) {
+    private void serve(Socket socket, int number) {
         try (socket) {
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            if (mode == Mode.NO_CONNACK) {
+            if (mode == Mode.NO_CONNACK || (mode == Mode.FIRST_CONNECT_STALLS && number == 1)) {
                 in.transferTo(OutputStream.nullOutputStream());
             }
             else {
-                answerAllButPublish(in, socket.getOutputStream());
+                answer(in, socket.getOutputStream(), mode == Mode.FIRST_CONNECT_STALLS);
             }
         }
         catch (IOException ex) {
@@ -130,13 +132,21 @@ public final class StallingBroker implements AutoCloseable {
         }
     }
 
-    private void answerAllButPublish(InputStream in, OutputStream out) throws IOException {
+    private void answer(InputStream in, OutputStream out, boolean acknowledgePublish) throws IOException {
         for (int firstByte = in.read(); firstByte >= 0; firstByte = in.read()) {
-            in.skipNBytes(readRemainingLength(in));
+            byte[] rest = in.readNBytes(readRemainingLength(in));
             switch (firstByte >> 4) {
                 case CONNECT -> out.write(CONNACK_ACCEPTED);
                 case PINGREQ -> out.write(PINGRESP);
-                case PUBLISH -> publishes.incrementAndGet();
+                case PUBLISH -> {
+                    publishes.incrementAndGet();
+                    int qos = (firstByte >> 1) & 3;
+                    if (acknowledgePublish && qos == 1) {
+                        // the packet id follows the topic (a two-byte length and the topic itself)
+                        int idAt = 2 + (((rest[0] & 0xFF) << 8) | (rest[1] & 0xFF));
+                        out.write(new byte[] { (byte) PUBACK, 0x02, rest[idAt], rest[idAt + 1] });
+                    }
+                }
                 case DISCONNECT -> {
                     return;
                 }
@@ -180,7 +190,13 @@ public final class StallingBroker implements AutoCloseable {
         NO_CONNACK,
 
         /** Accepts every CONNECT and answers PINGREQ, but never acknowledges a PUBLISH (nor a SUBSCRIBE). */
-        NO_PUBACK
+        NO_PUBACK,
+
+        /**
+         * Never answers the first TCP connection (like {@link #NO_CONNACK}), then answers every later one like a
+         * healthy broker: CONNACK, PUBACK for QoS 1, PINGRESP. A platform that was slow once.
+         */
+        FIRST_CONNECT_STALLS
 
     }
 

@@ -918,9 +918,9 @@ public final class Bench {
 
         Duration bigDuration = Duration.ofSeconds(8);
 
-        // the gateway's JIT compiler keeps one of the two cores half busy for about 45 s under load (measured per
+        // the gateway's JIT compiler keeps one of the two cores half busy for about 50 s under load (measured per
         // thread in /proc): a shorter warm-up measures the compiler, not the gateway
-        Duration warmup = Duration.ofSeconds(30);
+        Duration warmup = Duration.ofSeconds(60);
 
         Duration rateWarmup = Duration.ofSeconds(2);
 
