@@ -71,7 +71,8 @@ final class PlatformTlsSocketFactory {
             factory.init(trusted);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] { new LoggingTrustManager(pkix(factory)) }, null);
-            return context.getSocketFactory();
+            // untimed reads: see UntimedReadTlsSocketFactory
+            return new UntimedReadTlsSocketFactory(context.getSocketFactory());
         }
         catch (GeneralSecurityException ex) {
             throw new IllegalStateException("Cannot set up TLS to the IoT Platform: " + ex.getMessage(), ex);

@@ -4,12 +4,20 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
 import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
 import io.iotgateway.testsupport.MosquittoBroker;
 import io.iotgateway.testsupport.MosquittoConfig;
-import io.iotgateway.testsupport.MqttTestSubscriber;
+import io.iotgateway.testsupport.TestCertificates;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,21 +37,55 @@ class UntimedReadSocketFactoryTests {
     }
 
     @Test
+    void leavesOutPahosReceivePollTimeoutUnderTls() throws Exception {
+        try (Socket socket = new UntimedReadTlsSocketFactory((SSLSocketFactory) SSLSocketFactory.getDefault())
+            .createSocket()) {
+            socket.setSoTimeout(1000);
+
+            assertThat(socket).isInstanceOf(SSLSocket.class);
+            assertThat(socket.getSoTimeout()).isZero();
+        }
+    }
+
+    @Test
     @EnabledIfMosquittoInstalled
     void idleClientStaysConnectedPublishesAndStopsPromptlyOnTheGatewaysExecutor() throws Exception {
+        try (MosquittoBroker broker = MosquittoBroker.start(MosquittoConfig.anonymous())) {
+            idleThenPublishThenStop(broker, options());
+        }
+    }
+
+    @Test
+    @EnabledIfMosquittoInstalled
+    void theSameOverTlsWithTheCertificateAndHostNameChecked() throws Exception {
+        try (TestCertificates certificates = TestCertificates.issue("Test Platform CA");
+                MosquittoBroker broker = MosquittoBroker.start(MosquittoConfig.anonymous()
+                    .withTls(certificates.serverCert(), certificates.serverKey()))) {
+            MqttConnectOptions options = options();
+            options.setSocketFactory(PlatformTlsSocketFactory.create(false, SslBundle.of(new PemSslStoreBundle(null,
+                    PemSslStoreDetails.forCertificate("file:" + certificates.caCert())))));
+            options.setHttpsHostnameVerificationEnabled(true);
+
+            idleThenPublishThenStop(broker, options);
+        }
+    }
+
+    private static void idleThenPublishThenStop(MosquittoBroker broker, MqttConnectOptions options)
+            throws Exception {
         PahoExecutor executor = new PahoExecutor();
-        try (MosquittoBroker broker = MosquittoBroker.start(MosquittoConfig.anonymous());
-                MqttTestSubscriber reader = MqttTestSubscriber.connect(broker.uri(), "reader", "x", "#")) {
+        try {
             WarmableMqttClient client = new WarmableMqttClient(broker.uri(), "untimed-read", executor);
-            client.connect(options()).waitForCompletion(BOUND.toMillis());
+            client.connect(options).waitForCompletion(BOUND.toMillis());
 
             // longer than Paho's one-second poll: the receiver waits in one untimed read and keeps the connection
             Thread.sleep(2500);
             assertThat(client.isConnected()).isTrue();
-            client.publish("/p/d/user/idle", "after idle".getBytes(StandardCharsets.UTF_8), 1, false)
-                .waitForCompletion(BOUND.toMillis());
-            assertThat(reader.awaitMessages(1, BOUND)).extracting(MqttTestSubscriber.Received::payloadAsString)
-                .containsExactly("after idle");
+            // the PUBACK arrives through that same read
+            IMqttDeliveryToken delivery = client.publish("/p/d/user/idle",
+                    "after idle".getBytes(StandardCharsets.UTF_8), 1, false);
+            delivery.waitForCompletion(BOUND.toMillis());
+            assertThat(delivery.isComplete()).isTrue();
+            assertThat(delivery.getException()).isNull();
 
             // stopping cancels the receiver's task: the interrupt ends its blocked read, nothing hangs or leaks
             assertTimeoutPreemptively(BOUND, () -> {
