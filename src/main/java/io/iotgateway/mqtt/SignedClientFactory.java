@@ -163,7 +163,9 @@ final class SignedClientFactory implements MqttPahoClientFactory {
 
     @Override
     public IMqttClient getClientInstance(@Nullable String url, @Nullable String clientId) throws MqttException {
-        return new MqttClient(url, currentClientId(), new MemoryPersistence());
+        // the gateway publishes with async clients only; this one runs on the same executor all the same, since
+        // its untimed socket reads end only when Paho interrupts a virtual-thread receiver
+        return new MqttClient(url, currentClientId(), new MemoryPersistence(), this.executor);
     }
 
     private String currentClientId() {
