@@ -10,9 +10,11 @@ import javax.net.ssl.SSLSocketFactory;
 import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
 import io.iotgateway.testsupport.MosquittoBroker;
 import io.iotgateway.testsupport.MosquittoConfig;
+import io.iotgateway.testsupport.StallingBroker;
 import io.iotgateway.testsupport.TestCertificates;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.ssl.SslBundle;
@@ -20,6 +22,7 @@ import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -67,6 +70,30 @@ class UntimedReadSocketFactoryTests {
             options.setHttpsHostnameVerificationEnabled(true);
 
             idleThenPublishThenStop(broker, options);
+        }
+    }
+
+    @Test
+    void aStalledTlsHandshakeEndsWhenTheConnectIsGivenUp() throws Exception {
+        PahoExecutor executor = new PahoExecutor();
+        // accepts TCP and never answers: the TLS handshake waits in an untimed read
+        try (StallingBroker broker = StallingBroker.start(StallingBroker.Mode.NO_CONNACK)) {
+            MqttConnectOptions options = options();
+            options.setSocketFactory(PlatformTlsSocketFactory.create(true, null));
+            WarmableMqttClient client = new WarmableMqttClient("ssl://127.0.0.1:" + broker.port(), "stalled-tls",
+                    executor);
+
+            assertThatExceptionOfType(MqttException.class)
+                .isThrownBy(() -> client.connect(options).waitForCompletion(1000));
+            // what the gateway does with a CONNECT that timed out: the socket closes and the handshake ends
+            client.disconnectForcibly(0, 0, false);
+            client.close(true);
+
+            await().atMost(BOUND).until(() -> broker.openConnectionCount() == 0);
+            await().atMost(BOUND).until(() -> executor.getActiveCount() == 0);
+        }
+        finally {
+            executor.shutdownNow();
         }
     }
 
