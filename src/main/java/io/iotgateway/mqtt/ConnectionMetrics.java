@@ -1,6 +1,7 @@
 package io.iotgateway.mqtt;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,13 +29,13 @@ final class ConnectionMetrics {
     private final Counter kicks;
 
     // by QoS (0 or 1), then outcome
-    private final Map<String, Timer>[] publishTimers;
+    private final List<Map<String, Timer>> publishTimers = List.of(new ConcurrentHashMap<>(),
+            new ConcurrentHashMap<>());
 
-    private final DistributionSummary[] payloadSizes;
+    private final List<DistributionSummary> payloadSizes;
 
     private final Map<String, Counter> connects = new ConcurrentHashMap<>();
 
-    @SuppressWarnings("unchecked")
     ConnectionMetrics(MeterRegistry registry, ToLongFunction<ConnectionState> countInState) {
         this.registry = registry;
         this.kicks = Counter.builder("gateway.connections.kicks")
@@ -48,16 +49,15 @@ final class ConnectionMetrics {
                 .strongReference(true)
                 .register(registry);
         }
-        this.publishTimers = new Map[] { new ConcurrentHashMap<>(), new ConcurrentHashMap<>() };
-        this.payloadSizes = new DistributionSummary[] { payloadSize(0), payloadSize(1) };
+        this.payloadSizes = List.of(payloadSize(0), payloadSize(1));
     }
 
     /** One publish request, by outcome ({@code published} or the problem type) and QoS. */
     void published(int qos, @Nullable ProblemType problem, Duration took, int payloadBytes) {
         String outcome = (problem != null) ? tag(problem.name()) : PUBLISHED;
-        this.publishTimers[qos].computeIfAbsent(outcome, key -> publishTimer(qos, key)).record(took);
+        this.publishTimers.get(qos).computeIfAbsent(outcome, key -> publishTimer(qos, key)).record(took);
         if (problem == null) {
-            this.payloadSizes[qos].record(payloadBytes);
+            this.payloadSizes.get(qos).record(payloadBytes);
         }
     }
 

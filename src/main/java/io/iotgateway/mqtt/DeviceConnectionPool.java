@@ -41,8 +41,8 @@ import org.springframework.scheduling.TaskScheduler;
  * The adapters are held here rather than registered as flows with {@code IntegrationFlowContext}: registering
  * makes each adapter a bean with its own channel and meters, and registering and destroying get slower with every
  * flow already registered (with 10,000 devices the warm-up fell to a third of its rate and shutdown took over 45 s;
- * see docs/performance.md). The adapter is initialised
- * and started as a bean would be, with the application's bean factory.
+ * see docs/performance.md). The adapter is initialised and started as a bean would be, with the application's bean
+ * factory.
  * <p>
  * Stops after the web server has drained its requests (phase 0, like Spring Integration's endpoints) and
  * disconnects every device in parallel.

@@ -105,6 +105,13 @@ final class PlatformTlsSocketFactory {
         throw new IllegalStateException("The JDK offers no X509ExtendedTrustManager");
     }
 
+    @FunctionalInterface
+    private interface CertificateCheck {
+
+        void run() throws CertificateException;
+
+    }
+
     /** Delegates every check; logs why a server certificate was refused (untrusted issuer, host name, expiry). */
     private static final class LoggingTrustManager extends X509ExtendedTrustManager {
 
@@ -117,40 +124,32 @@ final class PlatformTlsSocketFactory {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
                 throws CertificateException {
-            try {
-                this.delegate.checkServerTrusted(chain, authType, socket);
-            }
-            catch (CertificateException ex) {
-                throw refused(chain, ex);
-            }
+            logIfRefused(chain, () -> this.delegate.checkServerTrusted(chain, authType, socket));
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
                 throws CertificateException {
-            try {
-                this.delegate.checkServerTrusted(chain, authType, engine);
-            }
-            catch (CertificateException ex) {
-                throw refused(chain, ex);
-            }
+            logIfRefused(chain, () -> this.delegate.checkServerTrusted(chain, authType, engine));
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            try {
-                this.delegate.checkServerTrusted(chain, authType);
-            }
-            catch (CertificateException ex) {
-                throw refused(chain, ex);
-            }
+            logIfRefused(chain, () -> this.delegate.checkServerTrusted(chain, authType));
         }
 
-        private static CertificateException refused(X509Certificate[] chain, CertificateException ex) {
-            String subject = (chain.length > 0) ? chain[0].getSubjectX500Principal().getName() : "(no certificate)";
-            log.warn("TLS to the IoT Platform refused: the server certificate " + subject + " is not trusted ("
-                    + ex.getMessage() + "). Trusted are the built-in Alibaba roots and gateway.platform.tls.ssl-bundle.");
-            return ex;
+        private static void logIfRefused(X509Certificate[] chain, CertificateCheck check) throws CertificateException {
+            try {
+                check.run();
+            }
+            catch (CertificateException ex) {
+                String subject = (chain.length > 0) ? chain[0].getSubjectX500Principal().getName()
+                        : "(no certificate)";
+                log.warn("TLS to the IoT Platform refused: the server certificate " + subject + " is not trusted ("
+                        + ex.getMessage() + "). Trusted are the built-in Alibaba roots and "
+                        + "gateway.platform.tls.ssl-bundle.");
+                throw ex;
+            }
         }
 
         @Override
