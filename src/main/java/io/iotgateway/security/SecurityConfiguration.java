@@ -26,6 +26,7 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 /**
  * One stateless filter chain: API keys in, problems out. The rules are the same in every {@link AccessMode}; in
@@ -83,6 +84,18 @@ class SecurityConfiguration {
     @Bean
     RequestRejectedHandler problemRequestRejectedHandler(ProblemResponseWriter problems) {
         return new ProblemRequestRejectedHandler(problems);
+    }
+
+    /**
+     * Spring Security's default firewall, with the same header rules checked without regular expressions; Spring
+     * Security takes the firewall bean for its filter chain.
+     */
+    @Bean
+    StrictHttpFirewall httpFirewall() {
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setAllowedHeaderNames(HeaderCharacters::isAllowedName);
+        firewall.setAllowedHeaderValues(HeaderCharacters::isAllowedValue);
+        return firewall;
     }
 
     /** Replaces Tomcat's HTML error page for requests it refuses itself with a problem (see the valve). */

@@ -1,6 +1,7 @@
 package io.iotgateway.security;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +19,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.security.web.FilterChainProxy;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
+import org.springframework.test.util.ReflectionTestUtils;
+import org.springframework.util.ReflectionUtils;
 
 import static io.iotgateway.security.ApiTestClients.ADMIN_KEY;
 import static io.iotgateway.security.ApiTestClients.DEMO_PATH;
@@ -38,9 +43,25 @@ class SecurityIntegrationTests extends ApiKeyGatewayTests {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    FilterChainProxy securityFilterChain;
+
+    @Autowired
+    StrictHttpFirewall httpFirewall;
+
     @BeforeEach
     void clearInbox() {
         clearInboxWhenQuiet();
+    }
+
+    @Test
+    void theSecurityChainUsesTheGatewaysFirewall() {
+        // Spring Security wraps its chain for Spring MVC; the firewall belongs to the chain inside
+        Object proxy = this.securityFilterChain;
+        Field inner = ReflectionUtils.findField(proxy.getClass(), "springSecurityFilterChain");
+        Object chain = (inner != null) ? ReflectionTestUtils.getField(proxy, inner.getName()) : proxy;
+        // HeaderCharactersTests shows that its header rules equal Spring Security's defaults
+        assertThat(ReflectionTestUtils.getField(chain, "firewall")).isSameAs(this.httpFirewall);
     }
 
     @Test
