@@ -63,7 +63,13 @@ class OutOfTheBoxIntegrationTests {
         HttpResponse<String> response = post(DEMO_PATH, "application/x-www-form-urlencoded", body);
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("\"topic\":\"" + DEMO_TOPIC + "\"", "\"status\":\"acknowledged\"");
+        assertThat(response.body()).contains("\"topic\":\"" + DEMO_TOPIC + "\"", "\"status\":\"acknowledged\"",
+                "\"productKey\":\"a61QmwQD5ZF\"", "\"qos\":1", "\"payloadBytes\":" + body.length, "\"publishedAt\":\"");
+        // a JSON receipt with its length: written in one piece, not chunked
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(response.headers().firstValue("Content-Length"))
+            .hasValue(String.valueOf(response.body().getBytes(StandardCharsets.UTF_8).length));
+        assertThat(response.headers().firstValue("Transfer-Encoding")).isEmpty();
         ReceivedMessage received = this.emulator.inbox()
             .awaitMessage(message -> message.topic().equals(DEMO_TOPIC), Duration.ofSeconds(10))
             .orElseThrow();
@@ -141,7 +147,8 @@ class OutOfTheBoxIntegrationTests {
         assertThat(apiDocs.body()).contains("/api/v1/devices/{productKey}/{deviceName}/user/{topic}",
                 "/api/v1/devices/{productKey}/{deviceName}", "\"/api/v1/devices\"", "\"name\":\"qos\"",
                 "\"in\":\"query\"", "application/octet-stream", "\"format\":\"binary\"", "application/problem+json",
-                "\"502\"", "\"503\"", "\"504\"", "\"413\"", "a61QmwQD5ZF");
+                "\"502\"", "\"503\"", "\"504\"", "\"413\"", "a61QmwQD5ZF", "#/components/schemas/PublishReceipt",
+                "\"publishedAt\"");
         assertThat(get("/swagger-ui/index.html").statusCode()).isEqualTo(200);
     }
 

@@ -132,7 +132,11 @@ class SecurityConfiguration {
             .addFilterBefore(authenticationFilter(mode, apiKeys, entryPoint), AnonymousAuthenticationFilter.class)
             .addFilterBefore(new QueryEncodingFilter(problems), AnonymousAuthenticationFilter.class)
             .addFilterBefore(new MediaTypeHeaderFilter(problems), AnonymousAuthenticationFilter.class)
-            .authorizeHttpRequests(requests -> requests.requestMatchers(PUBLIC_PATHS)
+            // the publish rule first: it is the hot path, and no other rule matches a POST under /api/v1/devices/
+            .authorizeHttpRequests(requests -> requests
+                .requestMatchers(HttpMethod.POST, "/api/v1/devices/{productKey}/**")
+                .access(ProductScopeAuthorizationManager.publish())
+                .requestMatchers(PUBLIC_PATHS)
                 .permitAll()
                 .requestMatchers("/actuator/**", "/api/v1/admin/**")
                 .hasRole(ApiRole.ADMIN.name())
@@ -140,8 +144,6 @@ class SecurityConfiguration {
                 .hasAnyRole(ApiRole.PUBLISHER.name(), ApiRole.ADMIN.name())
                 .requestMatchers(HttpMethod.GET, "/api/v1/devices/{productKey}/**")
                 .access(ProductScopeAuthorizationManager.read())
-                .requestMatchers(HttpMethod.POST, "/api/v1/devices/{productKey}/**")
-                .access(ProductScopeAuthorizationManager.publish())
                 .anyRequest()
                 .authenticated());
         return http.build();
