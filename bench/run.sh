@@ -32,7 +32,9 @@ devices (all connected at once). Prints a Markdown report and writes it to bench
   --pub-messages P         messages of the mosquitto_pub baseline (default 200, 2 processes at a time)
   --server-jvm "FLAGS"     JVM flags of the gateway and the HTTP ceiling (default "-Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError")
   --gateway-arg ARG        extra argument for the gateway, e.g. --gateway-arg --gateway.mqtt.keep-alive=600s (repeatable)
-  --skip LIST              comma-separated: a,b,c,gateway,big
+  --skip LIST              comma-separated: a,b,c,gateway,paired,big
+  --paired R               rounds of the paired scenario: the gateway and (b) up at once, measured in turns over
+                           the same window, R times (default 3; 0 leaves it out)
   --jar PATH               measure this gateway jar (no build)
   --rev REV                measure a committed revision: git archive REV, built under bench/target/rev-<sha>/
   --results DIR            where the report goes (default bench/results; with --quick, the run's log folder)

@@ -54,6 +54,9 @@ public final class Bench {
     /** How long a gateway may take to stop after SIGTERM: about what the Helm chart's pods get (30 s drain + slack). */
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(45);
 
+    // unmeasured seconds before each paired round: connections re-established, queues filled
+    private static final Duration PAIRED_SETTLE = Duration.ofSeconds(3);
+
     private static Path pidFile;
 
     private final Options options;
@@ -131,6 +134,7 @@ public final class Bench {
         phase("b", "(b) HTTP ceiling", this::httpCeiling);
         phase("c", "(c) mosquitto_pub", this::mosquittoPub);
         phase("gateway", "gateway, " + o.devices + " devices", this::gateway);
+        phase("paired", "paired rounds, gateway and (b)", this::paired);
         phase("big", "gateway, " + o.bigDevices + " devices", this::gatewayAtScale);
     }
 
@@ -196,6 +200,29 @@ public final class Bench {
 
     private void httpCeiling() throws Exception {
         Options o = this.options;
+        Ceiling ceiling = startCeiling();
+        Child app = ceiling.child();
+        try {
+            Meter meter = new Meter(app.pid(), this.brokerPid);
+            try (HttpTarget target = new HttpTarget(ceiling.baseUrl(), PRODUCT_KEY,
+                    this.devices.first(o.devices).names(), o.qos, this.payload, o.httpClients)) {
+                waitIdle("(b) max throughput");
+                add(Load.closed(result("b.max", "(b) HTTP ceiling", "max throughput"), target, o.devices,
+                        o.concurrency, o.warmup, o.duration, meter), app);
+                add(Load.open(result("b.rate", "(b) HTTP ceiling", "fixed rate"), target, o.devices, o.rate,
+                        o.rateWarmup, o.duration, o.maxInflight, meter), app);
+            }
+        }
+        finally {
+            stop(app, Duration.ofSeconds(20));
+        }
+    }
+
+    private record Ceiling(Child child, String baseUrl) {
+    }
+
+    private Ceiling startCeiling() throws Exception {
+        Options o = this.options;
         int port = freePort();
         Path log = o.work.resolve("http-ceiling.log");
         List<String> command = new ArrayList<>();
@@ -207,21 +234,68 @@ public final class Bench {
                 "--spring.main.banner-mode=off", "--bench.tmp=" + o.tmp));
         log("(b) HTTP ceiling: trivial Spring MVC endpoint on port %d", port);
         Child app = start("http-ceiling", command, log, o.tmp);
+        String baseUrl = "http://127.0.0.1:" + port;
+        double startup = awaitReady(app, baseUrl + "/ready", Duration.ofSeconds(90));
+        this.facts.putIfAbsent("HTTP ceiling start-up", String.format("%.1f s", startup));
+        return new Ceiling(app, baseUrl);
+    }
+
+    /**
+     * The gateway and the HTTP ceiling (b) up at the same time, measured in turns: the machine's speed drifts by tens
+     * of percent over minutes (other tenants of the host), so two servers measured minutes apart may be compared at
+     * different speeds. Each round measures (b), then the gateway, over the same window; the report gives each
+     * round's ratio and their median.
+     */
+    private void paired() throws Exception {
+        Options o = this.options;
+        if (o.pairedRounds <= 0) {
+            return;
+        }
+        Devices main = this.devices.first(o.devices);
+        Ceiling ceiling = startCeiling();
+        Gateway gateway = null;
         try {
-            double startup = awaitReady(app, "http://127.0.0.1:" + port + "/ready", Duration.ofSeconds(90));
-            this.facts.put("HTTP ceiling start-up", String.format("%.1f s", startup));
-            Meter meter = new Meter(app.pid(), this.brokerPid);
-            try (HttpTarget target = new HttpTarget("http://127.0.0.1:" + port, PRODUCT_KEY,
-                    this.devices.first(o.devices).names(), o.qos, this.payload, o.httpClients)) {
-                waitIdle("(b) max throughput");
-                add(Load.closed(result("b.max", "(b) HTTP ceiling", "max throughput"), target, o.devices,
-                        o.concurrency, o.warmup, o.duration, meter), app);
-                add(Load.open(result("b.rate", "(b) HTTP ceiling", "fixed rate"), target, o.devices, o.rate,
-                        o.rateWarmup, o.duration, o.maxInflight, meter), app);
+            gateway = startGateway("gateway-paired", main, List.of(), List.of());
+            awaitConnected(gateway, o.devices, o.connectTimeout);
+            Meter gatewayMeter = new Meter(gateway.child.pid(), this.brokerPid);
+            Meter ceilingMeter = new Meter(ceiling.child().pid(), this.brokerPid);
+            try (HttpTarget toCeiling = new HttpTarget(ceiling.baseUrl(), PRODUCT_KEY, main.names(), o.qos,
+                    this.payload, o.httpClients);
+                    HttpTarget toGateway = new HttpTarget(gateway.baseUrl, PRODUCT_KEY, main.names(), o.qos,
+                            this.payload, o.httpClients)) {
+                waitIdle("paired warm-up");
+                log("paired: warming both servers up (%d s each)", o.warmup.toSeconds());
+                Load.closed(result("pair.b.warm", "(b) HTTP ceiling", "paired warm-up"), toCeiling, o.devices,
+                        o.concurrency, o.warmup, Duration.ofSeconds(1), ceilingMeter);
+                Load.closed(result("pair.gw.warm", "gateway", "paired warm-up"), toGateway, o.devices,
+                        o.concurrency, o.warmup, Duration.ofSeconds(1), gatewayMeter);
+                for (int round = 1; round <= o.pairedRounds; round++) {
+                    add(Load.closed(result("pair.b." + round, "(b) HTTP ceiling", "paired round " + round),
+                            toCeiling, o.devices, o.concurrency, PAIRED_SETTLE, o.duration, ceilingMeter),
+                            ceiling.child());
+                    add(Load.closed(result("pair.gw." + round, "gateway", "paired round " + round), toGateway,
+                            o.devices, o.concurrency, PAIRED_SETTLE, o.duration, gatewayMeter), gateway.child);
+                }
             }
         }
         finally {
-            stop(app, Duration.ofSeconds(20));
+            stop(ceiling.child(), Duration.ofSeconds(20));
+            if (gateway != null) {
+                stop(gateway.child, SHUTDOWN_GRACE);
+            }
+        }
+    }
+
+    private void awaitConnected(Gateway gateway, int devices, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int connected;
+        while ((connected = connected(gateway)) < devices) {
+            checkAlive(gateway.child, "warm-up");
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + connected + " of " + devices + " devices connected after "
+                        + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(500);
         }
     }
 
@@ -938,6 +1012,8 @@ public final class Bench {
 
         int httpClients = 1;
 
+        int pairedRounds = 3;
+
         Duration connectTimeout = Duration.ofSeconds(240);
 
         Duration startTimeout = Duration.ofSeconds(180);
@@ -988,6 +1064,7 @@ public final class Bench {
                 o.coldSamples = 5;
                 o.pubMessages = 20;
                 o.connectConcurrency = 50;
+                o.pairedRounds = 1;
             }
             String stamp = stamp();
             Path results = null;
@@ -1011,6 +1088,7 @@ public final class Bench {
                     case "--connect-concurrency" -> o.connectConcurrency = Integer.parseInt(args[++i]);
                     case "--max-inflight" -> o.maxInflight = Integer.parseInt(args[++i]);
                     case "--http-clients" -> o.httpClients = Integer.parseInt(args[++i]);
+                    case "--paired" -> o.pairedRounds = Integer.parseInt(args[++i]);
                     case "--wait-idle" -> o.waitIdle = Duration.ofSeconds(Long.parseLong(args[++i]));
                     case "--gateway-jar" -> o.gatewayJar = Path.of(args[++i]).toAbsolutePath();
                     case "--commit" -> o.commit = args[++i];

@@ -70,6 +70,7 @@ final class Report {
         line();
 
         throughput();
+        paired();
         fixedRate();
         coldPath();
         scale();
@@ -163,6 +164,59 @@ final class Report {
                 + "if it stayed CPU-bound. It does not depend on what other processes did during the run; the "
                 + "measured msg/s does.");
         line();
+    }
+
+    /** The paired rounds: (b) and the gateway measured in turns, with each round's ratio. */
+    private void paired() {
+        if (!this.results.containsKey("pair.gw.1")) {
+            return;
+        }
+        line("## Paired rounds: the gateway and (b) measured in turns");
+        line();
+        line("Both servers up at the same time; each round measures (b), then the gateway, over the same window "
+                + "(closed loop, " + this.options.concurrency + " in flight, after a shared warm-up). The machine's "
+                + "speed drifts over minutes, so a ratio of two servers measured in turns is steadier than one of "
+                + "servers measured minutes apart.");
+        line();
+        line("| Round | (b) msg/s | gateway msg/s | gateway ÷ (b) | (b) server µs/msg | gateway server µs/msg | other processes' CPU |");
+        line("|---|---|---|---|---|---|---|");
+        for (int round = 1; this.results.containsKey("pair.gw." + round); round++) {
+            Result b = this.results.get("pair.b." + round);
+            Result gw = this.results.get("pair.gw." + round);
+            if (b == null) {
+                continue;
+            }
+            line(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %s | %.0f | %.0f | %s / %s |", round, b.throughput(),
+                    gw.throughput(), ratio(gw.throughput(), b.throughput()), serverUs(b), serverUs(gw),
+                    cpu(b, b.otherCpuMillis), cpu(gw, gw.otherCpuMillis)));
+        }
+        List<Double> ratios = pairedRatios();
+        line();
+        if (!ratios.isEmpty()) {
+            line(String.format(Locale.ROOT, "Median gateway ÷ (b): **%.2f**.", median(ratios)));
+        }
+        line();
+    }
+
+    private List<Double> pairedRatios() {
+        List<Double> ratios = new java.util.ArrayList<>();
+        for (int round = 1; this.results.containsKey("pair.gw." + round); round++) {
+            Result b = this.results.get("pair.b." + round);
+            if (b != null && b.throughput() > 0) {
+                ratios.add(this.results.get("pair.gw." + round).throughput() / b.throughput());
+            }
+        }
+        return ratios;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return (n % 2 == 1) ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static double serverUs(Result r) {
+        return (r.ok() > 0) ? r.serverCpuMillis * 1000.0 / r.ok() : 0;
     }
 
     private void fixedRate() {
@@ -340,6 +394,16 @@ final class Report {
                     b.throughput(), gw.throughput() > 10_000 ? "met"
                             : (ceiling < 10_000 ? "not met; the ceilings themselves are below 10,000 msg/s here"
                                     : "not met")));
+        }
+
+        List<Double> pairedRatios = pairedRatios();
+        if (!pairedRatios.isEmpty() && o.qos == 1) {
+            double median = median(pairedRatios);
+            line(String.format(Locale.ROOT, "| ... the same measured in turns with (b), both servers up at once | median "
+                    + "gateway ÷ (b) over %d round(s): %.0f%% (each: %s) | %s |", pairedRatios.size(), median * 100,
+                    pairedRatios.stream().map(r -> String.format(Locale.ROOT, "%.0f%%", r * 100))
+                        .collect(Collectors.joining(", ")),
+                    verdict(median >= 0.5, "")));
         }
 
         Result rate = this.results.get("gw.rate");
