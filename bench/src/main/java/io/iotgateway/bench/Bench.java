@@ -803,8 +803,17 @@ public final class Bench {
             }
             Load.sleep(Duration.ofMillis(100));
         }
-        throw new IllegalStateException(child.name() + " was not ready after " + timeout.toSeconds() + " s: "
-                + tail(child.log()));
+        // once a 10,000-device gateway logged its start and then nothing for 180 s: keep its threads for a look
+        Path dump = child.log().resolveSibling(child.name() + "-not-ready-threads.txt");
+        try {
+            Files.writeString(dump, run(List.of(Path.of(this.options.java).resolveSibling("jcmd").toString(),
+                    Long.toString(child.pid()), "Thread.print"), Duration.ofSeconds(60)));
+        }
+        catch (IOException ex) {
+            this.notes.add("jcmd Thread.print for " + child.name() + " failed: " + ex.getMessage());
+        }
+        throw new IllegalStateException(child.name() + " was not ready after " + timeout.toSeconds() + " s (threads: "
+                + dump.getFileName() + "): " + tail(child.log()));
     }
 
     private String get(String url) {
