@@ -70,6 +70,10 @@ class OutOfTheBoxIntegrationTests {
         assertThat(response.headers().firstValue("Content-Length"))
             .hasValue(String.valueOf(response.body().getBytes(StandardCharsets.UTF_8).length));
         assertThat(response.headers().firstValue("Transfer-Encoding")).isEmpty();
+        // written by the controller itself, and still with Spring Security's headers
+        assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(response.headers().firstValue("Cache-Control")).hasValueSatisfying(value -> assertThat(value)
+            .contains("no-store"));
         ReceivedMessage received = this.emulator.inbox()
             .awaitMessage(message -> message.topic().equals(DEMO_TOPIC), Duration.ofSeconds(10))
             .orElseThrow();
