@@ -38,7 +38,8 @@ public final class PlatformEmulator {
     // a PUBLISH's remaining length is 2 + topic bytes + 2 (packet id) + payload; the topic is checked separately
     private static final int PUBLISH_HEADER_OVERHEAD = 2 + PublishPolicy.MAX_TOPIC_BYTES + 2;
 
-    private static final Duration PORT_WAIT = Duration.ofSeconds(5);
+    // the port comes within milliseconds on an idle machine; 5 s once ran out in CI on a loaded 2-core machine
+    private static final Duration PORT_WAIT = Duration.ofSeconds(30);
 
     private final EmulatorProperties properties;
 
