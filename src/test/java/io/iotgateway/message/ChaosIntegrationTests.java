@@ -183,6 +183,11 @@ class ChaosIntegrationTests {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> sequence.get() >= count);
     }
 
+    private static String brokerLogTail() {
+        String log = broker().log();
+        return log.substring(Math.max(0, log.length() - 4000));
+    }
+
     private Outcome sendOne(GatewayHttpClient http, int n) {
         String deviceName = device(ThreadLocalRandom.current().nextInt(DEVICES));
         int qos = (n % 5 == 0) ? 0 : 1;
@@ -196,9 +201,12 @@ class ChaosIntegrationTests {
     private static void reconcile(List<Outcome> outcomes, MqttTestSubscriber subscriber) {
         Set<String> acknowledged = payloads(outcomes, 200);
         Set<String> sent = payloads(outcomes, 202);
+        // on failure: which acknowledged messages never arrived, and what the broker said meanwhile
         await().atMost(Duration.ofSeconds(20))
             .pollInterval(Duration.ofMillis(200))
-            .until(() -> received(subscriber).keySet().containsAll(acknowledged));
+            .untilAsserted(() -> assertThat(received(subscriber).keySet())
+                .as(() -> "acknowledged messages the observer received; broker log:\n" + brokerLogTail())
+                .containsAll(acknowledged));
         Map<String, Long> received = received(subscriber);
         long qos0Lost = sent.stream().filter(body -> !received.containsKey(body)).count();
         long duplicates = received.values().stream().filter(count -> count > 1).count();
