@@ -256,8 +256,12 @@ public final class Bench {
         Gateway gateway = null;
         try {
             gateway = startGateway("gateway-paired", main, List.of(), List.of());
-            awaitConnected(gateway, o.devices, o.connectTimeout);
             Meter gatewayMeter = new Meter(gateway.child.pid(), this.brokerPid);
+            Result warmUp = awaitWarmUp(gateway, o.devices, gatewayMeter);
+            int connected = Integer.parseInt(warmUp.facts.get("connected after"));
+            if (connected < o.devices) {
+                throw new IllegalStateException("only " + connected + " of " + o.devices + " devices connected");
+            }
             Meter ceilingMeter = new Meter(ceiling.child().pid(), this.brokerPid);
             try (HttpTarget toCeiling = new HttpTarget(ceiling.baseUrl(), PRODUCT_KEY, main.names(), o.qos,
                     this.payload, o.httpClients);
@@ -283,19 +287,6 @@ public final class Bench {
             if (gateway != null) {
                 stop(gateway.child, SHUTDOWN_GRACE);
             }
-        }
-    }
-
-    private void awaitConnected(Gateway gateway, int devices, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int connected;
-        while ((connected = connected(gateway)) < devices) {
-            checkAlive(gateway.child, "warm-up");
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + connected + " of " + devices + " devices connected after "
-                        + timeout.toSeconds() + " s");
-            }
-            Thread.sleep(500);
         }
     }
 
