@@ -2,9 +2,12 @@ package io.iotgateway.emulator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -38,7 +41,7 @@ public final class PlatformEmulator {
     // a PUBLISH's remaining length is 2 + topic bytes + 2 (packet id) + payload; the topic is checked separately
     private static final int PUBLISH_HEADER_OVERHEAD = 2 + PublishPolicy.MAX_TOPIC_BYTES + 2;
 
-    // the port comes within milliseconds on an idle machine; 5 s once ran out in CI on a loaded 2-core machine
+    // Moquette listens within milliseconds on an idle machine; generous for a loaded CI machine
     private static final Duration PORT_WAIT = Duration.ofSeconds(30);
 
     private final EmulatorProperties properties;
@@ -88,22 +91,24 @@ public final class PlatformEmulator {
         }
         PlatformInterceptor interceptor = new PlatformInterceptor(this.properties.keepAliveMin(),
                 this.properties.keepAliveMax(), this.publishPolicy, this.inbox, this::disconnect, Clock.systemUTC());
+        int listenPort = freePort(this.properties.port());
         try {
-            this.server.startServer(new MemoryConfig(brokerConfig()), List.of(interceptor), null,
+            this.server.startServer(new MemoryConfig(brokerConfig(listenPort)), List.of(interceptor), null,
                     new PlatformAuthenticator(this.loginCheck, this.inbox),
                     new PlatformAuthorizator(this.publishPolicy, this.inbox, this::disconnect));
         }
         catch (IOException ex) {
             throw new UncheckedIOException("The IoT Platform emulator could not start", ex);
         }
-        this.port = awaitBoundPort();
+        awaitListening(listenPort);
+        this.port = listenPort;
         return this;
     }
 
-    private Properties brokerConfig() {
+    private Properties brokerConfig(int listenPort) {
         Properties config = new Properties();
         config.setProperty("host", this.properties.host());
-        config.setProperty("port", Integer.toString(this.properties.port()));
+        config.setProperty("port", Integer.toString(listenPort));
         // Moquette's default posts telemetry to an internet host and writes files under data/
         config.setProperty("telemetry_enabled", "false");
         config.setProperty("persistence_enabled", "false");
@@ -117,28 +122,42 @@ public final class PlatformEmulator {
         return config;
     }
 
-    private int awaitBoundPort() {
-        // Moquette records the bound port from a listener that may run just after startServer returns
-        long deadline = System.nanoTime() + PORT_WAIT.toNanos();
-        int bound = boundPortSoFar();
-        while (bound == 0 && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-            bound = boundPortSoFar();
+    /**
+     * The configured port if it is free, or any free port for 0, checked by binding it here first. Moquette can bind
+     * port 0 itself, but it reports the bound port through a plain {@code HashMap} that its {@code getPort()} also
+     * writes into ({@code computeIfAbsent} with 0): asked while the bind completes, the two writes can race and the
+     * port read as 0 for good (seen in CI). And a port taken by another process would still accept connections.
+     */
+    private int freePort(int wanted) {
+        try (ServerSocket socket = new ServerSocket(wanted, 1, InetAddress.getByName(this.properties.host()))) {
+            return socket.getLocalPort();
         }
-        if (bound == 0) {
-            stop();
-            throw new IllegalStateException("The IoT Platform emulator did not report its port within " + PORT_WAIT);
+        catch (IOException ex) {
+            throw new UncheckedIOException("The IoT Platform emulator cannot listen on " + this.properties.host() + ":"
+                    + wanted + " (is the port taken?)", ex);
         }
-        return bound;
     }
 
-    private int boundPortSoFar() {
-        try {
-            return this.server.getPort();
+    /** Moquette binds after startServer returns: waits until the port takes connections. */
+    private void awaitListening(int listenPort) {
+        long deadline = System.nanoTime() + PORT_WAIT.toNanos();
+        while (!accepts(listenPort)) {
+            if (System.nanoTime() > deadline) {
+                stop();
+                throw new IllegalStateException("The IoT Platform emulator is not listening on port " + listenPort
+                        + " after " + PORT_WAIT);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
-        catch (ConcurrentModificationException ex) {
-            // that listener writes the port into a plain HashMap while getPort reads it: ask again
-            return 0;
+    }
+
+    private boolean accepts(int listenPort) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host().replace("[", "").replace("]", ""), listenPort), 200);
+            return true;
+        }
+        catch (IOException ex) {
+            return false;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.iotgateway.emulator;
 
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -236,6 +237,24 @@ class PlatformEmulatorTests {
 
         assertThat(own.getGrantedQos()).containsExactly(1);
         assertThat(foreign.getGrantedQos()).containsExactly(0x80);
+    }
+
+    @Test
+    void aTakenPortIsRefusedAtStartWithItsNumber() {
+        int taken = this.emulator.port();
+        EmulatorProperties samePort = new EmulatorProperties("127.0.0.1", taken, DataSize.ofBytes(MAX_PAYLOAD),
+                Duration.ofSeconds(30), Duration.ofSeconds(1200),
+                new EmulatorProperties.DemoDevice(false, "a61QmwQD5ZF", "mosheep"), 100);
+
+        assertThatExceptionOfType(UncheckedIOException.class)
+            .isThrownBy(() -> new PlatformEmulator(samePort, this.credentials).start())
+            .withMessageContaining("127.0.0.1:" + taken);
+    }
+
+    @Test
+    void aFreePortIsPickedForPortZero() {
+        assertThat(this.emulator.port()).isPositive();
+        assertThat(this.emulator.uri()).isEqualTo("tcp://127.0.0.1:" + this.emulator.port());
     }
 
     private static EmulatorProperties properties() {
