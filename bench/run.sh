@@ -158,7 +158,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-"$JAVA" -Xms256m -Xmx2g -XX:+UseParallelGC -Dbench.clkTck="$(getconf CLK_TCK)" \
+# the load generator's own JVM flags (BENCH_LOADGEN_JVM overrides them); its GC log goes to the run's folder
+read -r -a LOADGEN_JVM <<< "${BENCH_LOADGEN_JVM:--Xms256m -Xmx2g -XX:+UseParallelGC}"
+"$JAVA" "${LOADGEN_JVM[@]}" -Xlog:gc:file="$WORK/loadgen-gc.log":time,uptime -Dbench.clkTck="$(getconf CLK_TCK)" \
     -cp "$ROOT/bench/target/classes:$(cat bench/target/classpath.txt)" io.iotgateway.bench.Bench \
     --gateway-jar "$JAR" --commit "$COMMIT" --command "bench/run.sh $ORIGINAL_ARGS" \
     --work "$WORK" --tmp "$TMP" ${PASS[@]+"${PASS[@]}"} &

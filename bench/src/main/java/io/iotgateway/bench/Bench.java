@@ -90,6 +90,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
+        GcPauses.listen();
         Files.createDirectories(options.work);
         Files.createDirectories(options.tmp);
         setReadable(options.tmp);
@@ -698,6 +699,9 @@ public final class Bench {
         this.facts.put("Server JVM flags (gateway and HTTP ceiling)", String.join(" ", o.serverJvm));
         this.facts.put("Load generator JVM flags",
                 String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        waitIdle("the scheduling-gap check");
+        log("measuring the machine's scheduling gaps");
+        this.facts.put("Scheduling gaps", SchedulingGaps.measure(o.quick ? Duration.ofSeconds(2) : Duration.ofSeconds(5)));
     }
 
     private static String cpuModel() {

@@ -78,6 +78,7 @@ final class Load {
         double interval = 1e9 / rate;
         Meter.Snapshot before = null;
         long late = 0;
+        SlowRequests slow = new SlowRequests(start);
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             for (long i = 0;; i++) {
                 long due = start + (long) (i * interval);
@@ -101,7 +102,9 @@ final class Load {
                     try {
                         String error = send(target, device);
                         if (counted) {
-                            result.record(error, System.nanoTime() - due);
+                            long latency = System.nanoTime() - due;
+                            result.record(error, latency);
+                            slow.record(due, latency);
                         }
                     }
                     finally {
@@ -123,6 +126,7 @@ final class Load {
         if (late > 0) {
             result.facts.put("pacer late >1ms", Long.toString(late));
         }
+        slow.describe().ifPresent(windows -> result.facts.put("slow (>" + SlowRequests.THRESHOLD_MS + " ms) by when due", windows));
         return result;
     }
 

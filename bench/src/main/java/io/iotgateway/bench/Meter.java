@@ -9,12 +9,12 @@ package io.iotgateway.bench;
  */
 record Meter(long serverPid, long brokerPid) {
 
-    record Snapshot(ProcStat server, ProcStat broker, ProcStat self, long machineBusyMillis) {
+    record Snapshot(ProcStat server, ProcStat broker, ProcStat self, long machineBusyMillis, long nanos) {
     }
 
     Snapshot snapshot() {
         return new Snapshot(ProcStat.read(this.serverPid), ProcStat.read(this.brokerPid), ProcStat.self(),
-                ProcStat.machineBusyMillis());
+                ProcStat.machineBusyMillis(), System.nanoTime());
     }
 
     void finish(Result result, Snapshot start) {
@@ -31,6 +31,11 @@ record Meter(long serverPid, long brokerPid) {
             long ours = Math.max(0, result.serverCpuMillis) + Math.max(0, result.brokerCpuMillis)
                     + Math.max(0, result.loadgenCpuMillis) + Math.max(0, result.childrenCpuMillis);
             result.otherCpuMillis = Math.max(0, machine - ours);
+        }
+        long[] pauses = GcPauses.since(start.nanos());
+        if (pauses[0] > 0) {
+            result.facts.put("load generator GC pauses", pauses[0] + ", " + pauses[1] + " ms in all, longest "
+                    + pauses[2] + " ms");
         }
     }
 

@@ -48,7 +48,7 @@ final class Report {
         line("| Setup | |");
         line("|---|---|");
         for (String key : List.of("Gateway build", "Gateway jar", "CPU", "Memory", "Machine load", "Kernel", "Java", "Broker",
-                "Open files limit", "Server JVM flags (gateway and HTTP ceiling)", "Load generator JVM flags",
+                "Open files limit", "Scheduling gaps", "Server JVM flags (gateway and HTTP ceiling)", "Load generator JVM flags",
                 "mosquitto.conf")) {
             if (this.facts.containsKey(key)) {
                 line("| " + key + " | " + cell(this.facts.get(key)) + " |");
