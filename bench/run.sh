@@ -159,7 +159,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # the load generator's own JVM flags (BENCH_LOADGEN_JVM overrides them); its GC log goes to the run's folder
-read -r -a LOADGEN_JVM <<< "${BENCH_LOADGEN_JVM:--Xms256m -Xmx2g -XX:+UseParallelGC}"
+read -r -a LOADGEN_JVM <<< "${BENCH_LOADGEN_JVM:--Xms1g -Xmx2g -XX:+UseG1GC}"
 "$JAVA" "${LOADGEN_JVM[@]}" -Xlog:gc:file="$WORK/loadgen-gc.log":time,uptime -Dbench.clkTck="$(getconf CLK_TCK)" \
     -cp "$ROOT/bench/target/classes:$(cat bench/target/classpath.txt)" io.iotgateway.bench.Bench \
     --gateway-jar "$JAR" --commit "$COMMIT" --command "bench/run.sh $ORIGINAL_ARGS" \
