@@ -84,7 +84,14 @@ class HttpFuzzTests extends ApiKeyGatewayTests {
 
         // the emulator keeps the last 1000 messages: long runs check only that nothing else was published
         int expected = Math.min(publishedBodies.size(), INBOX_SIZE);
-        await().atMost(Duration.ofSeconds(10)).until(() -> fuzzMessages().size() >= expected);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<String> arrived = fuzzMessages();
+            // on a timeout, name what did not arrive, with its request and answer
+            assertThat(arrived.size()).as(() -> "accepted but not (yet) at the platform: " + publishedBodies.stream()
+                .filter(marker -> !arrived.contains(marker))
+                .map(requests::get)
+                .toList()).isGreaterThanOrEqualTo(expected);
+        });
         for (String published : fuzzMessages()) {
             assertThat(publishedBodies).as("published without success: " + requests.get(published))
                 .contains(published);
