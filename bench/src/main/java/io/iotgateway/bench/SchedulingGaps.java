@@ -19,7 +19,7 @@ final class SchedulingGaps {
     private SchedulingGaps() {
     }
 
-    /** E.g. "1 thread: 2 gaps > 1 ms, 3 ms in all, longest 2 ms; 2 threads: 189 gaps, 763 ms (3.8 %), longest 56 ms". */
+    /** E.g. "1 busy thread: 2 gaps > 1 ms, 3 ms in all (0.0 % of their time), longest 2 ms; 2 busy threads: ...". */
     static String measure(Duration each) {
         int cpus = Runtime.getRuntime().availableProcessors();
         List<String> parts = new ArrayList<>();
