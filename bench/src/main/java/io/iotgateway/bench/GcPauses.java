@@ -38,7 +38,7 @@ final class GcPauses {
     }
 
     /** G1 and ZGC name their concurrent work as separate collectors ("G1 Concurrent GC", "ZGC Minor Cycles"). */
-    static boolean isPause(String collector) {
+    private static boolean isPause(String collector) {
         return !collector.contains("Concurrent") && !collector.contains("Cycles");
     }
 
