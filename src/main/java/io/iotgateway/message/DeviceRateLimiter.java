@@ -1,13 +1,13 @@
 package io.iotgateway.message;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import io.iotgateway.credential.DeviceId;
+import io.iotgateway.limit.SlidingWindow;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,15 +17,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * Keeps each device within the platform's message rates: at most N messages per QoS in <em>any</em> one-second
- * window, whatever the platform's window alignment. A sliding log of the last N acceptance times per device and
- * QoS decides; a token bucket would let a full burst through right after a full second and so send up to 2N within
- * one second. A refused message gets 429 with {@code Retry-After} from the log: when its oldest entry leaves the
+ * window, whatever the platform's window alignment ({@link SlidingWindow}, one per device and QoS). A refused message gets 429 with {@code Retry-After} from the log: when its oldest entry leaves the
  * window. Every message that passes the request checks counts, whether its publish then succeeds or not.
  */
 @Component
 class DeviceRateLimiter {
 
-    static final long WINDOW_NANOS = Duration.ofSeconds(1).toNanos();
+    static final Duration WINDOW = Duration.ofSeconds(1);
 
     // every so many acquisitions, logs of devices idle for a whole window are dropped
     private static final int SWEEP_EVERY = 4096;
@@ -36,7 +34,7 @@ class DeviceRateLimiter {
 
     private final MeterRegistry meters;
 
-    private final Map<Key, SlidingLog> logs = new ConcurrentHashMap<>();
+    private final Map<Key, SlidingWindow> logs = new ConcurrentHashMap<>();
 
     private final AtomicLong acquisitions = new AtomicLong();
 
@@ -60,7 +58,7 @@ class DeviceRateLimiter {
         long[] wait = new long[1];
         // compute runs under the key's lock: the check and the record are one step
         this.logs.compute(new Key(device, qos), (key, log) -> {
-            SlidingLog current = (log != null) ? log : new SlidingLog(this.limits.perSecond(qos));
+            SlidingWindow current = (log != null) ? log : new SlidingWindow(this.limits.perSecond(qos), WINDOW);
             wait[0] = current.tryAcquire(now);
             return current;
         });
@@ -89,34 +87,5 @@ class DeviceRateLimiter {
     }
 
     private record Key(DeviceId device, int qos) {
-    }
-
-    /** The acceptance times within the last window, oldest first. */
-    private static final class SlidingLog {
-
-        private final int limit;
-
-        private final ArrayDeque<Long> times = new ArrayDeque<>();
-
-        SlidingLog(int limit) {
-            this.limit = limit;
-        }
-
-        /** @return 0 when accepted, else nanoseconds until a slot frees */
-        long tryAcquire(long now) {
-            // an entry exactly one window old still counts: any closed one-second interval holds at most N
-            while (!this.times.isEmpty() && now - this.times.peekFirst() > WINDOW_NANOS) {
-                this.times.removeFirst();
-            }
-            if (this.times.size() >= this.limit) {
-                return this.times.peekFirst() + WINDOW_NANOS + 1 - now;
-            }
-            this.times.addLast(now);
-            return 0;
-        }
-
-        boolean idleAt(long now) {
-            return this.times.isEmpty() || now - this.times.peekLast() > WINDOW_NANOS;
-        }
     }
 }

@@ -28,6 +28,8 @@ final class ConnectionMetrics {
 
     private final Counter kicks;
 
+    private final Counter deadConnections;
+
     // by QoS (0 or 1), then outcome
     private final List<Map<String, Timer>> publishTimers = List.of(new ConcurrentHashMap<>(),
             new ConcurrentHashMap<>());
@@ -40,6 +42,9 @@ final class ConnectionMetrics {
         this.registry = registry;
         this.kicks = Counter.builder("gateway.connections.kicks")
             .description("Connections closed because another client logged in as the device")
+            .register(registry);
+        this.deadConnections = Counter.builder("gateway.connections.dead")
+            .description("Connections dropped and reopened because the platform stopped answering on them")
             .register(registry);
         for (ConnectionState state : ConnectionState.values()) {
             Gauge.builder("gateway.connections", () -> countInState.applyAsLong(state))
@@ -72,6 +77,10 @@ final class ConnectionMetrics {
 
     void kicked() {
         this.kicks.increment();
+    }
+
+    void deadConnection() {
+        this.deadConnections.increment();
     }
 
     private Timer publishTimer(int qos, String outcome) {

@@ -4,17 +4,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.iotgateway.credential.DeviceId;
+import io.iotgateway.mqtt.SignedClientFactory.LoginFailedException;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.eclipse.paho.client.mqttv3.MqttException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.integration.mqtt.outbound.MqttPahoMessageHandler;
@@ -23,10 +21,22 @@ import org.springframework.integration.support.MessageBuilder;
 import org.springframework.messaging.Message;
 
 /**
- * One device's outbound adapter and what the gateway knows about its connection. Publishes go through the
- * adapter on the caller's thread. Only one thread at a time may open the connection, and it does so only when the
- * device is out of back-off and within the platform's connects-per-minute limit, so that a broken device costs
- * its callers a fast, honest answer instead of a hammering reconnect loop.
+ * One device's connection to the platform: its current login, Spring Integration's outbound handler that
+ * publishes over it, and the rules for losing and regaining it.
+ * <ul>
+ * <li>The connection logs the device in itself (on a request, or in the background through its
+ * {@link Supervisor}); the handler only publishes over a login that is up (see {@link SignedClientFactory}).</li>
+ * <li>Every login reports its loss from the moment it exists ({@link DeviceMqttClient}), so the state is what the
+ * socket is. A loss is classified {@link #LOSS_SETTLE} later, from timestamps: if another device has stayed
+ * connected throughout, the platform is up and closed this connection because another client logged in as the
+ * device (a kick): the device then stays away ({@link ReconnectPolicy}). Otherwise it was an outage, and the
+ * connection is logged in again in the background, without waiting for a request to find out.</li>
+ * <li>A PUBACK that does not come while nothing at all arrives from the platform means the connection is dead
+ * even though no socket error says so (a black-hole partition): the login is dropped with a reset and
+ * reconnected; so are {@link #TIMEOUTS_BEFORE_RECONNECT} PUBACK timeouts in a row.</li>
+ * <li>Requests never wait for a background login or a back-off: they get a fast, honest 503 or 502 with
+ * {@code Retry-After}. They wait (bounded) only for another request's login of an idle device.</li>
+ * </ul>
  */
 final class DeviceConnection {
 
@@ -34,71 +44,80 @@ final class DeviceConnection {
 
     // a broker outage drops every connection within milliseconds; after this long, devices still connected mean
     // the broker is alive and this one connection was closed on purpose: another login of the device kicked it
-    private static final Duration LOSS_SETTLE = Duration.ofSeconds(1);
+    static final Duration LOSS_SETTLE = Duration.ofSeconds(1);
+
+    static final int TIMEOUTS_BEFORE_RECONNECT = 3;
+
+    private static final Duration RETRY_SOON = Duration.ofSeconds(1);
 
     private final DeviceId device;
 
+    private final String url;
+
     private final MqttPahoMessageHandler handler;
 
-    private final SignedClientFactory clients;
+    private final SignedClientFactory logins;
 
     private final MqttProperties settings;
 
     private final Clock clock;
 
-    private final Semaphore inflight;
-
-    private final ReentrantLock connectLock = new ReentrantLock();
-
-    private final ConnectAttempts connectAttempts;
-
-    private final BooleanSupplier othersConnected;
+    private final Supervisor supervisor;
 
     private final ConnectionMetrics metrics;
 
-    private final ConnectRateLimiter connectRate;
+    private final ConnectGate gate;
+
+    private final Semaphore inflight;
+
+    private final ConnectionHistory history = new ConnectionHistory();
+
+    // guarded by this
+    private final ReconnectPolicy policy;
+
+    private final AtomicInteger consecutiveTimeouts = new AtomicInteger();
+
+    // the login that is up, if any; changed under this
+    private volatile @Nullable DeviceMqttClient login;
+
+    // while in back-off: what to answer until history.retryAt()
+    private volatile @Nullable GatewayFailure backoffFailure;
 
     private volatile @Nullable Instant lostAt;
 
     private volatile boolean retired;
 
+    private volatile boolean closed;
+
     private volatile Instant lastUsedAt;
 
-    private int kicks;
-
-    private volatile ConnectionState state = ConnectionState.IDLE;
-
-    private volatile @Nullable ProblemType lastProblem;
-
-    private volatile @Nullable String lastError;
-
-    private volatile @Nullable Instant lastErrorAt;
-
-    private volatile @Nullable Instant lastConnectedAt;
-
-    private volatile @Nullable Instant lastPublishedAt;
-
-    // back-off after a failed connect: until when, and what to answer meanwhile
-    private volatile @Nullable Instant retryAt;
-
-    private volatile @Nullable GatewayFailure backoffFailure;
-
-    private int consecutiveFailures;
-
-    DeviceConnection(DeviceId device, MqttPahoMessageHandler handler, SignedClientFactory clients,
-            MqttProperties settings, Clock clock, BooleanSupplier othersConnected, ConnectionMetrics metrics,
-            ConnectRateLimiter connectRate, ConnectAttempts connectAttempts) {
-        this.connectAttempts = connectAttempts;
+    DeviceConnection(DeviceId device, String url, MqttPahoMessageHandler handler, SignedClientFactory logins,
+            MqttProperties settings, Clock clock, Supervisor supervisor, ConnectionMetrics metrics, ConnectGate gate) {
         this.device = device;
-        this.metrics = metrics;
-        this.connectRate = connectRate;
-        this.othersConnected = othersConnected;
+        this.url = url;
         this.handler = handler;
-        this.clients = clients;
+        this.logins = logins;
         this.settings = settings;
         this.clock = clock;
+        this.supervisor = supervisor;
+        this.metrics = metrics;
+        this.gate = gate;
+        this.policy = new ReconnectPolicy(settings);
         this.inflight = new Semaphore(settings.maxInflight());
         this.lastUsedAt = clock.instant();
+    }
+
+    /** What a device connection asks of the pool that holds it. */
+    interface Supervisor {
+
+        /** Calls {@link #classifyLoss()} after {@code delay}. */
+        void classifyLossAfter(DeviceConnection connection, Duration delay);
+
+        /** Calls {@link #connectInBackground()} after {@code delay}, within the gateway-wide connect rate. */
+        void connectInBackgroundAfter(DeviceConnection connection, Duration delay);
+
+        /** Whether a device other than {@code device} has been connected since before {@code instant} and still is. */
+        boolean othersConnectedSince(DeviceId device, Instant instant);
     }
 
     DeviceId device() {
@@ -106,26 +125,23 @@ final class DeviceConnection {
     }
 
     ConnectionState state() {
-        return this.state;
+        return this.history.state();
     }
 
-    /** Disconnects (waiting at most the disconnect timeout) and releases the adapter; it is not used again. */
-    void close() {
-        try {
-            this.handler.stop();
-        }
-        finally {
-            this.handler.destroy();
-        }
+    @Nullable Instant connectedAt() {
+        return this.history.lastConnectedAt();
     }
 
     ConnectionStatus status() {
-        return new ConnectionStatus(this.device, this.state, this.lastProblem, this.lastError, this.lastErrorAt, this.lastConnectedAt,
-                this.lastPublishedAt, this.retryAt);
+        return this.history.snapshot(this.device);
+    }
+
+    Instant lastUsedAt() {
+        return this.lastUsedAt;
     }
 
     /**
-     * Publishes through this connection.
+     * Publishes through this connection, logging the device in first if it may.
      * @return {@code false} when the connection was retired (idle) before the message could use it: nothing was
      * sent and the caller should take a fresh connection from the pool
      */
@@ -138,19 +154,14 @@ final class DeviceConnection {
         if (!tryAcquire(this.inflight)) {
             throw new GatewayException(ProblemType.DEVICE_BUSY, "Device " + this.device + " already has "
                     + this.settings.maxInflight() + " messages waiting for the platform's acknowledgement.")
-                .retryAfter(Duration.ofSeconds(1));
+                .retryAfter(RETRY_SOON);
         }
         try {
             if (this.retired) {
                 return false;
             }
             this.lastUsedAt = this.clock.instant();
-            if (this.state == ConnectionState.CONNECTED) {
-                send(message, false);
-            }
-            else {
-                connectAndSend(message);
-            }
+            send(loginForRequest(), message);
             return true;
         }
         finally {
@@ -158,9 +169,265 @@ final class DeviceConnection {
         }
     }
 
+    /** The login that is up, or one opened now on the request's thread; else the fast answer why not. */
+    private DeviceMqttClient loginForRequest() {
+        DeviceMqttClient up = this.login;
+        if (up != null) {
+            return up;
+        }
+        refuseWhileAway();
+        // a login takes at most the completion timeout, so a waiter gets its turn within about twice that
+        if (!this.gate.enter(this.settings.completionTimeout().multipliedBy(2))) {
+            throw new GatewayException(ProblemType.DEVICE_BUSY,
+                    "Device " + this.device + " is still connecting to the IoT Platform.")
+                .retryAfter(RETRY_SOON);
+        }
+        try {
+            up = this.login;
+            if (up != null) {
+                return up;
+            }
+            refuseWhileAway();
+            return logIn(false);
+        }
+        finally {
+            this.gate.leave();
+        }
+    }
+
+    /** Throws the answer for a device that is reconnecting, backing off or kicked; returns if it may log in now. */
+    private void refuseWhileAway() {
+        if (this.closed) {
+            throw new GatewayException(ProblemType.PLATFORM_UNAVAILABLE, "The device's connection was closed.")
+                .retryAfter(RETRY_SOON);
+        }
+        ConnectionState state = this.history.state();
+        if (state == ConnectionState.DISCONNECTED
+                || (state == ConnectionState.CONNECTING && this.gate.backgroundLoginUnderWay())) {
+            throw new GatewayException(ProblemType.PLATFORM_UNAVAILABLE, "Device " + this.device + " lost its "
+                    + "connection to the IoT Platform; the gateway is connecting it again. Nothing was published.")
+                .retryAfter(RETRY_SOON)
+                .with("device", this.device.toString());
+        }
+        Instant until = this.history.retryAt();
+        GatewayFailure failure = this.backoffFailure;
+        Instant now = this.clock.instant();
+        if (state == ConnectionState.FAILED && until != null && failure != null && now.isBefore(until)) {
+            throw failure.toException(this.device, Duration.between(now, until));
+        }
+    }
+
+    /**
+     * Logs the device in; the caller holds the gate.
+     * @param background a background login, which has its place in the gateway-wide connect rate already
+     */
+    private DeviceMqttClient logIn(boolean background) {
+        ConnectGate.Refusal refusal = this.gate.reserve(background);
+        if (refusal != null) {
+            if (background) {
+                backOff(refusal.failure(), refusal.retryAfter());
+                this.supervisor.connectInBackgroundAfter(this, refusal.retryAfter());
+            }
+            throw refusal.failure().toException(this.device, refusal.retryAfter());
+        }
+        this.history.connecting();
+        DeviceMqttClient up;
+        try {
+            up = this.logins.login(this.url, this::lost);
+        }
+        catch (LoginFailedException ex) {
+            if (!ex.reachedPlatform()) {
+                this.gate.refundLastAttempt();
+            }
+            throw loginFailed(GatewayFailure.ofConnect(ex.getCause()), ex.getCause());
+        }
+        return loggedIn(up);
+    }
+
+    private DeviceMqttClient loggedIn(DeviceMqttClient up) {
+        synchronized (this) {
+            if (this.closed) {
+                up.closeQuietly();
+                throw new GatewayException(ProblemType.PLATFORM_UNAVAILABLE, "The device's connection was closed.")
+                    .retryAfter(RETRY_SOON);
+            }
+            this.login = up;
+            this.lostAt = null;
+            this.backoffFailure = null;
+            this.consecutiveTimeouts.set(0);
+            this.history.connected(this.clock.instant());
+        }
+        this.metrics.connectAttempt(null);
+        // debug: with thousands of devices a line per connect would drown the log (the warm-up sums them up)
+        log.debug("Device " + this.device + " connected to the IoT Platform");
+        return up;
+    }
+
+    private GatewayException loginFailed(GatewayFailure failure, Throwable cause) {
+        this.metrics.connectAttempt(failure.problemType());
+        Duration backoff;
+        synchronized (this) {
+            backoff = this.policy.afterFailedLogin(failure.problemType());
+        }
+        backOff(failure, backoff);
+        log.warn("Device " + this.device + " could not connect: " + failure.detail() + "; next attempt in "
+                + backoff.toMillis() + " ms");
+        // an unreachable platform is retried without waiting for traffic; refused credentials only on demand
+        if (failure.problemType() != ProblemType.CREDENTIALS_REJECTED) {
+            this.supervisor.connectInBackgroundAfter(this, backoff);
+        }
+        return failure.toException(this.device, backoff, cause);
+    }
+
+    private void backOff(GatewayFailure failure, Duration wait) {
+        Instant now = this.clock.instant();
+        this.backoffFailure = failure;
+        this.history.failed(now, failure.problemType(), failure.detail(), now.plus(wait));
+    }
+
+    private void send(DeviceMqttClient up, Message<byte[]> message) {
+        long sentAt = System.nanoTime();
+        try {
+            this.handler.handleMessage(message);
+        }
+        catch (RuntimeException ex) {
+            GatewayFailure failure = GatewayFailure.ofPublish(ex);
+            this.history.error(this.clock.instant(), failure.problemType(), failure.detail());
+            if (failure.problemType() == ProblemType.PLATFORM_TIMEOUT) {
+                timedOut(up, sentAt);
+            }
+            throw failure.toException(this.device, RETRY_SOON, ex);
+        }
+        this.consecutiveTimeouts.set(0);
+        this.history.published(this.clock.instant());
+    }
+
+    /** No PUBACK in time: if nothing else arrived either, the connection is dead although no socket error says so. */
+    private void timedOut(DeviceMqttClient up, long sentAt) {
+        boolean silent = up.lastInboundNanos() - sentAt < 0;
+        int inARow = this.consecutiveTimeouts.incrementAndGet();
+        if (silent || inARow >= TIMEOUTS_BEFORE_RECONNECT) {
+            abandon(up, silent ? "nothing arrived from the IoT Platform for " + this.settings.completionTimeout()
+                    .toMillis() + " ms while a PUBACK was awaited" : inARow + " PUBACKs in a row did not come in time");
+        }
+    }
+
+    /** Drops a login presumed dead (with a reset, so nothing buffered arrives later) and logs in again at once. */
+    private void abandon(DeviceMqttClient dead, String reason) {
+        synchronized (this) {
+            if (this.login != dead) {
+                return;
+            }
+            forget(dead);
+            this.history.lost(this.clock.instant(), ProblemType.PLATFORM_UNAVAILABLE,
+                    "Connection presumed dead (" + reason + "); reconnecting");
+        }
+        log.warn("Device " + this.device + ": connection presumed dead (" + reason + "); reconnecting");
+        this.metrics.deadConnection();
+        dead.abort();
+        this.supervisor.connectInBackgroundAfter(this, Duration.ZERO);
+    }
+
+    /** Paho found the login gone: the platform closed it, a read or write failed, or a ping got no answer. */
+    private void lost(DeviceMqttClient gone, Throwable cause) {
+        synchronized (this) {
+            if (this.login != gone) {
+                // an earlier login, abandoned or closed on purpose
+                return;
+            }
+            forget(gone);
+            this.lostAt = this.clock.instant();
+            this.history.lost(this.lostAt, ProblemType.PLATFORM_UNAVAILABLE,
+                    "Connection lost: " + GatewayFailure.describe(cause));
+        }
+        log.warn("Device " + this.device + " lost its connection: " + GatewayFailure.describe(cause));
+        // Paho calls this on its callback thread, which must not close its own client
+        Thread.ofVirtual().name("mqtt-close").start(gone::closeQuietly);
+        this.supervisor.classifyLossAfter(this, LOSS_SETTLE);
+    }
+
+    private void forget(DeviceMqttClient gone) {
+        this.login = null;
+        this.logins.forget(gone);
+    }
+
+    /**
+     * {@link #LOSS_SETTLE} after a loss: a kick if another device stayed connected throughout, else an outage,
+     * connected again in the background (at once, or after a back-off if the connection had only just opened).
+     */
+    void classifyLoss() {
+        Instant lost = this.lostAt;
+        Instant connectedAt = this.history.lastConnectedAt();
+        if (lost == null || connectedAt == null || this.closed || this.history.state() != ConnectionState.DISCONNECTED) {
+            return;
+        }
+        Duration connectedFor = Duration.between(connectedAt, lost);
+        if (this.supervisor.othersConnectedSince(this.device, lost)) {
+            kicked(connectedFor);
+            return;
+        }
+        Duration wait;
+        synchronized (this) {
+            wait = this.policy.afterLoss(connectedFor);
+        }
+        if (!wait.isZero()) {
+            backOff(new GatewayFailure(ProblemType.PLATFORM_UNAVAILABLE, "The connection to the IoT Platform "
+                    + "dropped " + connectedFor.toMillis() + " ms after it was opened; the gateway connects the "
+                    + "device again in " + wait.toMillis() + " ms.", true), wait);
+        }
+        this.supervisor.connectInBackgroundAfter(this, wait);
+    }
+
+    private void kicked(Duration connectedFor) {
+        Duration pause;
+        int kicks;
+        synchronized (this) {
+            pause = this.policy.afterKick(connectedFor);
+            kicks = this.policy.kicks();
+        }
+        this.metrics.kicked();
+        backOff(new GatewayFailure(ProblemType.DEVICE_KICKED, "Another client logged in as this device and the IoT "
+                + "Platform closed the gateway's connection (the platform allows one connection per device). The "
+                + "gateway stays away for " + pause.toSeconds() + " s so that the two do not keep kicking each "
+                + "other; stop the other client or give it a device of its own.", true), pause);
+        // no login in the background: it would kick the other client; the next request logs in after the pause
+        log.warn("Device " + this.device + " was kicked: another client logged in as it (kick " + kicks
+                + "); pausing it for " + pause.toMillis() + " ms");
+    }
+
+    /**
+     * Logs the device in from the background (warm-up, reconnect after an outage or a dead connection), if it is
+     * not connected, not in back-off and no request is logging it in. The caller has taken a place in the
+     * gateway-wide connect rate.
+     */
+    void connectInBackground() {
+        if (this.closed || this.retired || this.login != null) {
+            return;
+        }
+        Instant until = this.history.retryAt();
+        if (this.history.state() == ConnectionState.FAILED && until != null && this.clock.instant().isBefore(until)) {
+            // a request's failed login moved the next attempt; that one is scheduled
+            return;
+        }
+        if (!this.gate.enterInBackground()) {
+            return;
+        }
+        try {
+            if (this.login == null && !this.closed) {
+                logIn(true);
+            }
+        }
+        catch (GatewayException ex) {
+            log.debug("Background login of device " + this.device + " did not succeed: " + ex.getMessage());
+        }
+        finally {
+            this.gate.leave();
+        }
+    }
+
     /**
      * Marks the connection retired when no message used it since {@code cutoff} and none is in flight. The caller
-     * then removes it from the pool, destroys it and calls {@link #releaseRetired()}, so that requests that
+     * then removes it from the pool, closes it and calls {@link #releaseRetired()}, so that requests that
      * waited for it take a fresh connection instead of failing.
      */
     boolean retireIfIdleSince(Instant cutoff) {
@@ -179,251 +446,33 @@ final class DeviceConnection {
         this.inflight.release(this.settings.maxInflight());
     }
 
-    private void connectAndSend(Message<byte[]> message) {
-        if (!tryLock(this.connectLock)) {
-            throw new GatewayException(ProblemType.DEVICE_BUSY,
-                    "Device " + this.device + " is still connecting to the IoT Platform.")
-                .retryAfter(Duration.ofSeconds(1));
-        }
-        try {
-            if (this.state == ConnectionState.CONNECTED) {
-                send(message, false);
-                return;
+    /** Disconnects (waiting at most the disconnect timeout for the platform) and releases everything. */
+    void close() {
+        DeviceMqttClient up;
+        synchronized (this) {
+            this.closed = true;
+            up = this.login;
+            if (up != null) {
+                forget(up);
             }
-            classifyLoss();
-            Instant now = this.clock.instant();
-            failFastWhileBackingOff(now);
-            reserveConnectAttempt(now);
-            this.state = ConnectionState.CONNECTING;
-            send(message, true);
         }
-        finally {
-            this.connectLock.unlock();
-        }
-    }
-
-    private void send(Message<byte[]> message, boolean connecting) {
-        try {
-            this.handler.handleMessage(message);
-        }
-        catch (RuntimeException ex) {
-            GatewayFailure failure = GatewayFailure.of(ex);
-            if (failure.duringConnect()) {
-                throw connectFailed(failure, ex);
-            }
-            if (connecting) {
-                onConnected();
-            }
-            if (failure.connectionGone()) {
-                this.state = ConnectionState.DISCONNECTED;
-            }
-            recordError(failure.problemType(), failure.detail());
-            throw failure.toException(this.device, Duration.ofSeconds(1), ex);
-        }
-        if (connecting) {
-            onConnected();
-        }
-        this.lastPublishedAt = this.clock.instant();
-    }
-
-    /**
-     * Opens the connection ahead of the first message, if the device is not connected yet and within its connect
-     * limit; does nothing otherwise (the first message connects then, as without warm-up). The caller has taken a
-     * place in the gateway-wide connect rate.
-     */
-    void warmUp(String url) {
-        if (this.state != ConnectionState.IDLE || !this.connectLock.tryLock()) {
-            return;
-        }
-        try {
-            if (this.state != ConnectionState.IDLE) {
-                return;
-            }
-            reserveConnectAttempt(this.clock.instant(), true);
-            this.state = ConnectionState.CONNECTING;
+        if (up != null) {
             try {
-                this.clients.preconnect(url, this.settings.completionTimeout().toMillis());
-                onConnected();
+                up.disconnect(this.settings.disconnectTimeout().toMillis())
+                    .waitForCompletion(this.settings.disconnectTimeout().toMillis());
             }
-            catch (MqttException ex) {
-                connectFailed(GatewayFailure.ofConnect(ex), ex);
+            catch (org.eclipse.paho.client.mqttv3.MqttException ex) {
+                log.debug("Device " + this.device + " did not disconnect cleanly: " + GatewayFailure.describe(ex));
             }
-        }
-        catch (GatewayException ex) {
-            log.debug("Warm-up of device " + this.device + " skipped: " + ex.getMessage());
-        }
-        finally {
-            this.connectLock.unlock();
-        }
-    }
-
-    Instant lastUsedAt() {
-        return this.lastUsedAt;
-    }
-
-    private void onConnected() {
-        this.metrics.connectAttempt(null);
-        this.state = ConnectionState.CONNECTED;
-        this.lastConnectedAt = this.clock.instant();
-        this.retryAt = null;
-        this.backoffFailure = null;
-        this.consecutiveFailures = 0;
-        // debug: with thousands of devices a line per connect would drown the log (the warm-up sums them up)
-        log.debug("Device " + this.device + " connected to the IoT Platform");
-    }
-
-    private GatewayException connectFailed(GatewayFailure failure, @Nullable Throwable cause) {
-        this.metrics.connectAttempt(failure.problemType());
-        if (failure.problemType() == ProblemType.PLATFORM_TIMEOUT) {
-            this.clients.abortPendingConnect();
-        }
-        Instant now = this.clock.instant();
-        Duration backoff;
-        if (failure.problemType() == ProblemType.CREDENTIALS_REJECTED) {
-            backoff = this.settings.credentialsRejectedBackoff();
-        }
-        else {
-            this.consecutiveFailures++;
-            backoff = exponentialBackoff(this.consecutiveFailures);
-        }
-        this.state = ConnectionState.FAILED;
-        this.retryAt = now.plus(backoff);
-        this.backoffFailure = failure;
-        recordError(failure.problemType(), failure.detail());
-        log.warn("Device " + this.device + " could not connect: " + failure.detail() + "; next attempt in "
-                + backoff.toMillis() + " ms");
-        return failure.toException(this.device, backoff, cause);
-    }
-
-    private Duration exponentialBackoff(int failures) {
-        long initial = this.settings.reconnectBackoff().toMillis();
-        long max = this.settings.reconnectBackoffMax().toMillis();
-        long exponential = initial << Math.min(failures - 1, 20);
-        long capped = Math.min(max, exponential);
-        // +-20% jitter so devices that failed together do not retry together
-        double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
-        return Duration.ofMillis(Math.max(1, (long) (capped * jitter)));
-    }
-
-    private void failFastWhileBackingOff(Instant now) {
-        Instant until = this.retryAt;
-        GatewayFailure failure = this.backoffFailure;
-        if (until != null && failure != null && now.isBefore(until)) {
-            throw failure.toException(this.device, Duration.between(now, until));
-        }
-    }
-
-    private void reserveConnectAttempt(Instant now) {
-        reserveConnectAttempt(now, false);
-    }
-
-    /** @param gatewayRateTaken the caller already waited for room in the gateway-wide connect rate (warm-up) */
-    private void reserveConnectAttempt(Instant now, boolean gatewayRateTaken) {
-        Duration deviceWait = this.connectAttempts.waitBeforeNext(now, this.settings.maxConnectsPerMinute());
-        if (!deviceWait.isZero()) {
-            throw new GatewayException(ProblemType.CONNECT_LIMITED, "Device " + this.device + " already tried to "
-                    + "connect " + this.settings.maxConnectsPerMinute() + " times in the last minute; the IoT Platform "
-                    + "allows " + this.settings.maxConnectsPerMinute() + ".")
-                .retryAfter(deviceWait)
-                .with("device", this.device.toString());
-        }
-        Duration gatewayWait = gatewayRateTaken ? Duration.ZERO : this.connectRate.tryAcquire();
-        if (!gatewayWait.isZero()) {
-            throw new GatewayException(ProblemType.CONNECT_LIMITED, "The gateway is opening "
-                    + this.settings.maxConnectsPerSecond() + " connections per second already (the platform allows "
-                    + "500 per account); device " + this.device + " connects in a moment.")
-                .retryAfter(gatewayWait);
-        }
-        this.connectAttempts.record(now);
-    }
-
-    /**
-     * The adapter lost its connection: the broker went away, or another client logged in as the device and the
-     * platform closed this one. Which of the two is decided before the next login (see {@link #classifyLoss()}).
-     */
-    void connectionLost(@Nullable Throwable cause) {
-        if (this.state != ConnectionState.CONNECTED) {
-            return;
-        }
-        this.lostAt = this.clock.instant();
-        this.state = ConnectionState.DISCONNECTED;
-        String reason = (cause != null) ? ": " + GatewayFailure.describe(cause) : "";
-        recordError(ProblemType.PLATFORM_UNAVAILABLE, "Connection lost" + reason);
-        log.warn("Device " + this.device + " lost its connection: " + this.lastError);
-    }
-
-    /**
-     * Before logging in again after a loss: if other devices are still connected once a broker outage would have
-     * shown, the broker is alive and the loss was a kick. Then the device pauses instead of logging in and kicking
-     * the other client back. With no other device connected a kick cannot be told from an outage; the platform's
-     * connects-per-minute limit then bounds the ping-pong.
-     */
-    private void classifyLoss() {
-        Instant lost = this.lostAt;
-        if (lost == null || this.state != ConnectionState.DISCONNECTED) {
-            return;
-        }
-        this.lostAt = null;
-        long settle = Duration.between(this.clock.instant(), lost.plus(LOSS_SETTLE)).toMillis();
-        if (settle > 0) {
-            try {
-                Thread.sleep(settle);
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                return;
+            finally {
+                up.closeQuietly();
             }
         }
-        if (this.othersConnected.getAsBoolean()) {
-            kicked(this.clock.instant());
-        }
-    }
-
-    private synchronized void kicked(Instant now) {
-        Instant connectedAt = this.lastConnectedAt;
-        if (connectedAt != null && connectedAt.isBefore(now.minus(this.settings.kickBackoffMax()))) {
-            this.kicks = 0;
-        }
-        this.kicks++;
-        this.metrics.kicked();
-        long pause = Math.min(this.settings.kickBackoffMax().toMillis(),
-                this.settings.kickBackoff().toMillis() << Math.min(this.kicks - 1, 20));
-        GatewayFailure failure = new GatewayFailure(ProblemType.DEVICE_KICKED, "Another client logged in as this "
-                + "device and the IoT Platform closed the gateway's connection (the platform allows one connection "
-                + "per device). The gateway stays away for " + (pause / 1000) + " s so that the two do not keep "
-                + "kicking each other; stop the other client or give it a device of its own.", true, true);
-        this.state = ConnectionState.FAILED;
-        this.retryAt = now.plusMillis(pause);
-        this.backoffFailure = failure;
-        recordError(failure.problemType(), failure.detail());
-        log.warn("Device " + this.device + " was kicked: another client logged in as it (kick " + this.kicks
-                + "); pausing it for " + pause + " ms");
-    }
-
-    int kicks() {
-        return this.kicks;
-    }
-
-    private void recordError(ProblemType problem, String error) {
-        this.lastProblem = problem;
-        this.lastError = error;
-        this.lastErrorAt = this.clock.instant();
     }
 
     private boolean tryAcquire(Semaphore semaphore) {
         try {
             return semaphore.tryAcquire(this.settings.completionTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private boolean tryLock(ReentrantLock lock) {
-        try {
-            // a connect takes at most the completion timeout, so a waiter gets its turn within about twice that
-            return lock.tryLock(this.settings.completionTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
         }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();

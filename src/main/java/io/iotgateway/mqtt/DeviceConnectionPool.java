@@ -12,11 +12,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.LongSupplier;
 
 import io.iotgateway.credential.AliyunMqttSigner;
 import io.iotgateway.credential.CredentialService;
 import io.iotgateway.credential.DeviceCredentialsChanged;
 import io.iotgateway.credential.DeviceId;
+import io.iotgateway.limit.SlidingWindow;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 import org.apache.commons.logging.Log;
@@ -26,10 +28,10 @@ import org.jspecify.annotations.Nullable;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
-import org.springframework.integration.mqtt.event.MqttConnectionFailedEvent;
 import org.springframework.integration.mqtt.outbound.MqttPahoMessageHandler;
 import org.springframework.scheduling.TaskScheduler;
 
@@ -45,9 +47,9 @@ import org.springframework.scheduling.TaskScheduler;
  * factory.
  * <p>
  * Stops after the web server has drained its requests (phase 0, like Spring Integration's endpoints) and
- * disconnects every device in parallel.
+ * disconnects every device in parallel. Start and stop are idempotent.
  */
-public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
+public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle, DeviceConnection.Supervisor {
 
     private static final Log log = LogFactory.getLog(DeviceConnectionPool.class);
 
@@ -70,7 +72,9 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
     private final Map<DeviceId, DeviceConnection> connections = new ConcurrentHashMap<>();
 
     // outlives a device's connection, so that closing and reopening it (rotation, idle) does not reset the limit
-    private final Map<DeviceId, ConnectAttempts> connectAttempts = new ConcurrentHashMap<>();
+    private final Map<DeviceId, SlidingWindow> connectAttempts = new ConcurrentHashMap<>();
+
+    private final LongSupplier nanoTime = System::nanoTime;
 
     private final TaskScheduler scheduler;
 
@@ -80,9 +84,15 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
 
     private final ConnectionMetrics metrics;
 
-    private final ConnectRateLimiter connectRate;
+    private final SlidingWindow connectRate;
+
+    private final BackgroundConnects backgroundConnects;
+
+    private final Object lifecycle = new Object();
 
     private volatile boolean running;
+
+    private volatile boolean warmedUp;
 
     private volatile @Nullable ScheduledFuture<?> idleSweep;
 
@@ -95,7 +105,8 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
         this.scheduler = scheduler;
         this.pahoExecutor = pahoExecutor;
         this.metrics = new ConnectionMetrics(meterRegistry, this::countInState);
-        this.connectRate = new ConnectRateLimiter(clock, settings.maxConnectsPerSecond());
+        this.connectRate = new SlidingWindow(settings.maxConnectsPerSecond(), Duration.ofSeconds(1));
+        this.backgroundConnects = new BackgroundConnects(this.connectRate, this.nanoTime, scheduler);
         this.beanFactory = beanFactory;
         this.events = events;
         this.credentials = credentials;
@@ -187,27 +198,21 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
     }
 
     private DeviceConnection createConnection(DeviceId device) {
-        SignedClientFactory clientFactory = new SignedClientFactory(() -> this.credentials.find(device), this.signer,
+        SignedClientFactory logins = new SignedClientFactory(() -> this.credentials.find(device), this.signer,
                 this.platform, this.endpoint, this.settings, this.pahoExecutor, this.tls);
-        MqttPahoMessageHandler handler = new MqttPahoMessageHandler(this.endpoint.uriFor(device),
-                device.defaultClientId(), clientFactory);
+        String url = this.endpoint.uriFor(device);
+        MqttPahoMessageHandler handler = new MqttPahoMessageHandler(url, device.defaultClientId(), logins);
         handler.setCompletionTimeout(this.settings.completionTimeout().toMillis());
         handler.setDisconnectCompletionTimeout(this.settings.disconnectTimeout().toMillis());
         handler.setDefaultQos(1);
         handler.setBeanFactory(this.beanFactory);
-        DeviceConnection connection = new DeviceConnection(device, handler, clientFactory, this.settings, this.clock,
-                () -> anyOtherConnected(device), this.metrics, this.connectRate,
-                this.connectAttempts.computeIfAbsent(device, id -> new ConnectAttempts()));
-        // the adapter reports a lost connection as an event: tell its device first, then the application
-        handler.setApplicationEventPublisher(event -> {
-            if (event instanceof MqttConnectionFailedEvent failed) {
-                connection.connectionLost(failed.getCause());
-            }
-            this.events.publishEvent(event);
-        });
+        handler.setApplicationEventPublisher(this.events);
         handler.afterPropertiesSet();
         handler.start();
-        return connection;
+        SlidingWindow attempts = this.connectAttempts.computeIfAbsent(device,
+                id -> new SlidingWindow(this.settings.maxConnectsPerMinute(), ConnectGate.DEVICE_WINDOW));
+        return new DeviceConnection(device, url, handler, logins, this.settings, this.clock, this, this.metrics,
+                new ConnectGate(attempts, this.connectRate, this.nanoTime));
     }
 
     /**
@@ -220,10 +225,27 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
         close(event.device());
     }
 
-    private boolean anyOtherConnected(DeviceId device) {
-        return this.connections.values()
-            .stream()
-            .anyMatch(other -> !other.device().equals(device) && other.state() == ConnectionState.CONNECTED);
+    @Override
+    public boolean othersConnectedSince(DeviceId device, Instant instant) {
+        return this.connections.values().stream().anyMatch(other -> !other.device().equals(device)
+                && other.state() == ConnectionState.CONNECTED && connectedBefore(other, instant));
+    }
+
+    private static boolean connectedBefore(DeviceConnection connection, Instant instant) {
+        Instant connectedAt = connection.connectedAt();
+        return connectedAt != null && connectedAt.isBefore(instant);
+    }
+
+    @Override
+    public void classifyLossAfter(DeviceConnection connection, Duration delay) {
+        this.scheduler.schedule(connection::classifyLoss, this.clock.instant().plus(delay));
+    }
+
+    @Override
+    public void connectInBackgroundAfter(DeviceConnection connection, Duration delay) {
+        if (this.running && this.connections.get(connection.device()) == connection) {
+            this.backgroundConnects.connectAfter(connection, delay);
+        }
     }
 
     /** The source of the connections-by-state gauges: a count, without building 10,000 statuses per scrape. */
@@ -259,52 +281,86 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle {
 
     @Override
     public void start() {
-        this.running = true;
-        Duration idleTimeout = this.settings.idleTimeout();
-        if (!idleTimeout.isZero()) {
-            Duration period = Duration.ofMillis(Math.max(1000, idleTimeout.toMillis() / 4));
-            this.idleSweep = this.scheduler.scheduleWithFixedDelay(this::retireIdleConnections, period);
-        }
-        if (this.settings.warmUp()) {
-            Thread.ofVirtual().name("device-warm-up").start(this::warmUp);
+        synchronized (this.lifecycle) {
+            if (this.running) {
+                return;
+            }
+            // before any virtual thread of the MQTT stack runs (see PahoClasses)
+            PahoClasses.load();
+            this.running = true;
+            this.backgroundConnects.start();
+            Duration idleTimeout = this.settings.idleTimeout();
+            if (!idleTimeout.isZero()) {
+                Duration period = Duration.ofMillis(Math.max(1000, idleTimeout.toMillis() / 4));
+                this.idleSweep = this.scheduler.scheduleWithFixedDelay(this::retireIdleConnections, period);
+            }
         }
     }
 
     /**
-     * Connects the registered devices ahead of traffic, at the gateway-wide connect rate and up to the connection
-     * limit, so that requests do not pay for the CONNECT (about 300 ms with Paho). Devices that fail are left to
-     * their first message, with the usual back-off.
+     * Once the application is ready (web server up, its classes loaded), connects the registered devices ahead of
+     * traffic, at the gateway-wide connect rate and up to the connection limit, so that requests do not pay for
+     * the CONNECT (about 300 ms with Paho). The first login runs on the dispatcher's platform thread, so that
+     * whatever the login path loads for the first time is not loaded by many virtual threads at once. Devices
+     * that cannot be reached are retried in the background with back-off.
      */
-    private void warmUp() {
-        List<DeviceId> devices = this.credentials.deviceIds();
-        int limit = Math.min(devices.size(), this.settings.maxConnections());
+    @EventListener(ApplicationReadyEvent.class)
+    void warmUp() {
+        synchronized (this.lifecycle) {
+            if (!this.settings.warmUp() || this.warmedUp || !this.running) {
+                return;
+            }
+            this.warmedUp = true;
+        }
+        this.backgroundConnects.runInTurn(this::queueWarmUp);
+    }
+
+    private void queueWarmUp() {
         long start = System.nanoTime();
-        try (ExecutorService connects = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (DeviceId device : devices.subList(0, limit)) {
-                if (!this.running) {
-                    break;
-                }
-                this.connectRate.acquire();
-                connects.execute(() -> connectionFor(device).warmUp(this.endpoint.uriFor(device)));
+        List<DeviceId> devices = this.credentials.deviceIds();
+        List<DeviceId> warm = devices.subList(0, Math.min(devices.size(), this.settings.maxConnections()));
+        for (int i = 0; i < warm.size() && this.running; i++) {
+            DeviceConnection connection = connectionFor(warm.get(i));
+            if (i == 0) {
+                // on this platform thread, in the rate
+                this.backgroundConnects.runInTurn(() -> awaitRateAndConnect(connection));
+            }
+            else {
+                this.backgroundConnects.connectAfter(connection, Duration.ZERO);
             }
         }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
+        this.backgroundConnects.runInTurn(() -> log.info("Warm-up: " + countInState(ConnectionState.CONNECTED)
+                + " of " + warm.size() + " devices connected, the last logins still under way, after "
+                + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms"));
+    }
+
+    private void awaitRateAndConnect(DeviceConnection connection) {
+        long wait;
+        while ((wait = this.connectRate.tryAcquire(this.nanoTime.getAsLong())) > 0) {
+            try {
+                Thread.sleep(Duration.ofNanos(wait));
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
-        catch (RuntimeException ex) {
-            log.warn("Warm-up stopped: " + ex.getMessage());
-        }
-        long connected = countInState(ConnectionState.CONNECTED);
-        log.info("Warm-up: " + connected + " of " + limit + " devices connected in "
-                + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+        connection.connectInBackground();
     }
 
     @Override
     public void stop() {
-        this.running = false;
-        ScheduledFuture<?> sweep = this.idleSweep;
-        if (sweep != null) {
-            sweep.cancel(false);
+        synchronized (this.lifecycle) {
+            if (!this.running) {
+                return;
+            }
+            this.running = false;
+            this.warmedUp = false;
+            this.backgroundConnects.stop();
+            ScheduledFuture<?> sweep = this.idleSweep;
+            if (sweep != null) {
+                sweep.cancel(false);
+            }
         }
         List<DeviceConnection> open = new ArrayList<>(this.connections.values());
         this.connections.clear();

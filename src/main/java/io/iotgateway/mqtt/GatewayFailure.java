@@ -8,44 +8,16 @@ import io.iotgateway.web.ProblemType;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.messaging.MessagingException;
-
 /**
- * What a failed send through a device's adapter means for the HTTP caller, read from the Paho reason code and
- * from whether the failure happened while connecting.
+ * What a failed login or publish of a device means for the HTTP caller, read from the Paho reason code: logins
+ * fail in {@link SignedClientFactory#login} with Paho's own exception ({@link #ofConnect}), publishes in Spring
+ * Integration's handler, which wraps Paho's exception ({@link #ofPublish}).
  *
  * @param problemType the answer's problem type
  * @param detail client-facing explanation; never carries secrets or broker addresses
- * @param duringConnect the failure came from the CONNECT, not from the publish
  * @param connectionGone the connection is no longer usable
  */
-record GatewayFailure(ProblemType problemType, String detail, boolean duringConnect, boolean connectionGone) {
-
-    // Spring Integration's MqttPahoMessageHandler wraps connect failures in this message
-    private static final String CONNECT_FAILED = "Failed to connect";
-
-    static GatewayFailure of(Throwable failure) {
-        boolean duringConnect = false;
-        MqttException mqtt = null;
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof MessagingException && CONNECT_FAILED.equals(t.getMessage())) {
-                duringConnect = true;
-            }
-            if (t instanceof MqttException found && mqtt == null) {
-                mqtt = found;
-            }
-        }
-        if (mqtt != null && mqtt.getReasonCode() == MqttException.REASON_CODE_CONNECT_IN_PROGRESS) {
-            // a CONNECT that timed out leaves Paho "connecting", and Spring Integration's cleanup of it fails with
-            // this code instead of reporting the timeout
-            duringConnect = true;
-        }
-        if (mqtt == null) {
-            return new GatewayFailure(ProblemType.PLATFORM_UNAVAILABLE,
-                    "Publishing failed: " + describe(failure), duringConnect, duringConnect);
-        }
-        return duringConnect ? ofConnect(mqtt) : ofPublish(mqtt);
-    }
+record GatewayFailure(ProblemType problemType, String detail, boolean connectionGone) {
 
     static GatewayFailure ofConnect(MqttException ex) {
         return switch (ex.getReasonCode()) {
@@ -57,26 +29,41 @@ record GatewayFailure(ProblemType problemType, String detail, boolean duringConn
                     + "platform refused the client id");
             case MqttException.REASON_CODE_CLIENT_TIMEOUT, MqttException.REASON_CODE_CONNECT_IN_PROGRESS ->
                 new GatewayFailure(ProblemType.PLATFORM_TIMEOUT,
-                        "The IoT Platform did not answer the device's CONNECT in time.", true, true);
+                        "The IoT Platform did not answer the device's CONNECT in time.", true);
             default -> new GatewayFailure(ProblemType.PLATFORM_UNAVAILABLE,
-                    "The IoT Platform could not be reached: " + describe(ex) + ".", true, true);
+                    "The IoT Platform could not be reached: " + describe(ex) + ".", true);
         };
     }
 
     private static GatewayFailure rejected(String reason) {
         return new GatewayFailure(ProblemType.CREDENTIALS_REJECTED,
-                "The IoT Platform refused the device's login (" + reason + ").", true, true);
+                "The IoT Platform refused the device's login (" + reason + ").", true);
+    }
+
+    /** A publish through the handler failed; {@code failure} is what the handler threw. */
+    static GatewayFailure ofPublish(Throwable failure) {
+        MqttException mqtt = null;
+        for (Throwable t = failure; t != null && mqtt == null; t = t.getCause()) {
+            if (t instanceof MqttException found) {
+                mqtt = found;
+            }
+        }
+        if (mqtt == null) {
+            return new GatewayFailure(ProblemType.PLATFORM_UNAVAILABLE, "Publishing failed: " + describe(failure), true);
+        }
+        return ofPublish(mqtt);
     }
 
     private static GatewayFailure ofPublish(MqttException ex) {
         return switch (ex.getReasonCode()) {
             case MqttException.REASON_CODE_CLIENT_TIMEOUT -> new GatewayFailure(ProblemType.PLATFORM_TIMEOUT,
                     "The IoT Platform did not acknowledge the message (no PUBACK) in time; it may or may not have "
-                            + "been delivered.", false, false);
+                            + "been delivered.", false);
             case MqttException.REASON_CODE_MAX_INFLIGHT -> new GatewayFailure(ProblemType.DEVICE_BUSY,
-                    "Too many messages of this device are waiting for the platform's acknowledgement.", false, false);
+                    "Too many messages of this device are waiting for the platform's acknowledgement.", false);
+            // 32104 also when the handler found no connected login to take (lost just before the send)
             default -> new GatewayFailure(ProblemType.PLATFORM_UNAVAILABLE,
-                    "The connection to the IoT Platform failed while publishing: " + describe(ex) + ".", false, true);
+                    "The connection to the IoT Platform failed while publishing: " + describe(ex) + ".", true);
         };
     }
 

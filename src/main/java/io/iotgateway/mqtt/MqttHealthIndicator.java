@@ -14,8 +14,9 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * The {@code mqtt} health component: counts of device connections by state and the detail of the devices that are
- * not connected (first {@value #MAX_DEVICE_DETAILS}). It is DOWN only when the platform is unreachable for every
- * device that tried: a device with refused credentials is that device's problem, not the gateway's, and stays a
+ * not connected (first {@value #MAX_DEVICE_DETAILS}). It is DOWN when no device can publish and at least one
+ * cannot because of the platform (its connection is lost, or its logins fail for lack of an answer): a device
+ * with refused credentials or kicked by another login is that device's problem, not the gateway's, and stays a
  * detail. Not part of the liveness group: a broker outage must never get the pod restarted.
  */
 class MqttHealthIndicator extends AbstractHealthIndicator {
@@ -48,8 +49,13 @@ class MqttHealthIndicator extends AbstractHealthIndicator {
     }
 
     private static boolean platformUnreachable(ConnectionStatus status) {
-        return status.state() == ConnectionState.FAILED && status.lastProblem() != ProblemType.CREDENTIALS_REJECTED
-                && status.lastProblem() != ProblemType.DEVICE_KICKED;
+        return switch (status.state()) {
+            case DISCONNECTED -> true;
+            case FAILED -> status.lastProblem() != ProblemType.CREDENTIALS_REJECTED
+                    && status.lastProblem() != ProblemType.DEVICE_KICKED
+                    && status.lastProblem() != ProblemType.UNKNOWN_DEVICE;
+            default -> false;
+        };
     }
 
     private static Map<String, Object> deviceDetails(List<ConnectionStatus> statuses) {

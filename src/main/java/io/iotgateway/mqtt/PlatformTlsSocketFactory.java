@@ -71,8 +71,7 @@ final class PlatformTlsSocketFactory {
             factory.init(trusted);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] { new LoggingTrustManager(pkix(factory)) }, null);
-            // untimed reads: see UntimedReadTlsSocketFactory
-            return new UntimedReadTlsSocketFactory(context.getSocketFactory());
+            return context.getSocketFactory();
         }
         catch (GeneralSecurityException ex) {
             throw new IllegalStateException("Cannot set up TLS to the IoT Platform: " + ex.getMessage(), ex);

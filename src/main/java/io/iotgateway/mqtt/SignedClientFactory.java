@@ -7,21 +7,21 @@ import java.util.function.Supplier;
 import io.iotgateway.credential.AliyunMqttSigner;
 import io.iotgateway.credential.DeviceTriple;
 import io.iotgateway.credential.MqttConnectCredentials;
+import io.iotgateway.web.GatewayException;
+import io.iotgateway.web.ProblemType;
 import org.eclipse.paho.client.mqttv3.IMqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.IMqttClient;
-import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.integration.mqtt.core.MqttPahoClientFactory;
 
 /**
- * Paho clients for one device, each signed afresh. {@code MqttPahoMessageHandler} asks for the connection options
- * and then for a client on every (re)connect; the options carry a password signed over a new timestamp, and the
- * client gets the matching MQTT client id (which embeds that timestamp) instead of the handler's fixed id.
+ * The logins of one device. {@link #login} signs a fresh CONNECT (the password covers a new timestamp, and the
+ * client id embeds it) and connects a {@link DeviceMqttClient}; Spring Integration's handler then asks this
+ * factory for a client and gets that connected one. The handler never connects a client itself: a connect
+ * failure therefore always comes from {@link #login}, as Paho's own exception with its reason code.
  */
 final class SignedClientFactory implements MqttPahoClientFactory {
 
@@ -39,13 +39,8 @@ final class SignedClientFactory implements MqttPahoClientFactory {
 
     private final PlatformTls tls;
 
-    // set by getConnectionOptions, read by the client creation that the handler makes right after under its lock
-    private volatile @Nullable String signedClientId;
-
-    private volatile @Nullable MqttAsyncClient lastClient;
-
-    // connected by the warm-up, waiting for the handler's first connect
-    private volatile @Nullable WarmableMqttClient warmClient;
+    // the connected login the handler takes on its next send
+    private volatile @Nullable DeviceMqttClient current;
 
     SignedClientFactory(Supplier<Optional<DeviceTriple>> device, AliyunMqttSigner signer, PlatformProperties platform,
             PlatformEndpoint endpoint, MqttProperties mqtt, ScheduledExecutorService executor, PlatformTls tls) {
@@ -58,16 +53,36 @@ final class SignedClientFactory implements MqttPahoClientFactory {
         this.mqtt = mqtt;
     }
 
-    @Override
-    public MqttConnectOptions getConnectionOptions() {
-        Optional<DeviceTriple> current = this.device.get();
-        if (current.isEmpty()) {
-            // removed from the registry: Spring Integration still asks while disconnecting; no login can follow
-            return new MqttConnectOptions();
-        }
-        DeviceTriple triple = current.get();
+    /**
+     * Logs the device in with freshly signed credentials and waits at most the completion timeout for the CONNACK.
+     * @throws LoginFailedException the platform refused, could not be reached or did not answer in time (the
+     * client is closed)
+     * @throws GatewayException the device is no longer registered
+     */
+    DeviceMqttClient login(String url, DeviceMqttClient.LossListener listener) throws LoginFailedException {
+        DeviceTriple triple = this.device.get()
+            .orElseThrow(() -> new GatewayException(ProblemType.UNKNOWN_DEVICE, "The device is no longer registered."));
         MqttConnectCredentials credentials = this.signer.sign(triple, triple.id().defaultClientId(),
                 this.platform.signMethod(), this.endpoint.secureMode());
+        DeviceMqttClient client = null;
+        try {
+            client = new DeviceMqttClient(url, credentials.clientId(), this.executor, this.tls.socketFactory(),
+                    listener);
+            client.connect(options(credentials)).waitForCompletion(this.mqtt.completionTimeout().toMillis());
+        }
+        catch (MqttException ex) {
+            boolean reachedPlatform = client != null && client.transportOpened();
+            if (client != null) {
+                // a CONNECT without CONNACK leaves Paho "connecting" for good: drop its socket with the client
+                client.closeQuietly();
+            }
+            throw new LoginFailedException(ex, reachedPlatform);
+        }
+        this.current = client;
+        return client;
+    }
+
+    private MqttConnectOptions options(MqttConnectCredentials credentials) {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setUserName(credentials.username());
         options.setPassword(credentials.password().toCharArray());
@@ -77,103 +92,57 @@ final class SignedClientFactory implements MqttPahoClientFactory {
         options.setMaxInflight(this.mqtt.maxInflight());
         // 3.1.1 only: Paho's default retries a refused CONNECT as 3.1, spending two of the platform's 5 connects/min
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        // the handler reconnects on the next send; Paho's own reconnect would fight it and leak a timer thread
+        // the device connection reconnects itself; Paho's own reconnect would fight it and leak a timer thread
         options.setAutomaticReconnect(false);
-        if (this.tls.socketFactory() != null) {
-            // ssl://: the platform's certificate against the trusted roots, and its host name (Paho adds SNI)
-            options.setSocketFactory(this.tls.socketFactory());
-            options.setHttpsHostnameVerificationEnabled(true);
-        }
-        else {
-            options.setSocketFactory(UntimedReadSocketFactory.INSTANCE);
-        }
-        this.signedClientId = credentials.clientId();
         return options;
+    }
+
+    /** Forgets the current login (it was lost or closed), so that the handler cannot take it again. */
+    void forget(DeviceMqttClient client) {
+        if (this.current == client) {
+            this.current = null;
+        }
+    }
+
+    /** A login that did not succeed, and whether its CONNECT was sent at all (the socket could be opened). */
+    static final class LoginFailedException extends Exception {
+
+        private final boolean reachedPlatform;
+
+        LoginFailedException(MqttException cause, boolean reachedPlatform) {
+            super(cause);
+            this.reachedPlatform = reachedPlatform;
+        }
+
+        @Override
+        public synchronized MqttException getCause() {
+            return (MqttException) super.getCause();
+        }
+
+        boolean reachedPlatform() {
+            return this.reachedPlatform;
+        }
+    }
+
+    @Override
+    public MqttConnectOptions getConnectionOptions() {
+        // asked by the handler before every client it takes; it connects nothing with them (see the class comment)
+        return new MqttConnectOptions();
     }
 
     @Override
     public IMqttAsyncClient getAsyncClientInstance(@Nullable String url, @Nullable String clientId)
             throws MqttException {
-        WarmableMqttClient warm = this.warmClient;
-        this.warmClient = null;
-        if (warm != null && warm.isConnected()) {
-            return warm;
+        DeviceMqttClient client = this.current;
+        if (client == null || !client.isConnected()) {
+            // the login was lost between the connection's check and the handler's send
+            throw new MqttException(MqttException.REASON_CODE_CLIENT_NOT_CONNECTED);
         }
-        closeQuietly(warm);
-        MqttAsyncClient client = new WarmableMqttClient(url, currentClientId(), this.executor);
-        this.lastClient = client;
         return client;
     }
 
-    /**
-     * Connects a client ahead of the first message; the handler's first connect then takes it as it is.
-     * @throws MqttException the platform refused or did not answer in time (the client is closed)
-     */
-    void preconnect(String url, long timeoutMillis) throws MqttException {
-        MqttConnectOptions options = getConnectionOptions();
-        WarmableMqttClient client = new WarmableMqttClient(url, currentClientId(), this.executor);
-        this.lastClient = client;
-        try {
-            client.connect(options).waitForCompletion(timeoutMillis);
-            this.warmClient = client;
-        }
-        catch (MqttException ex) {
-            // nobody else holds this client: drop its connection and release it
-            closeQuietly(client);
-            throw ex;
-        }
-    }
-
-    private static void closeQuietly(@Nullable MqttAsyncClient client) {
-        if (client == null) {
-            return;
-        }
-        disconnectQuietly(client);
-        try {
-            client.close(true);
-        }
-        catch (MqttException ex) {
-            // closed already
-        }
-    }
-
-    private static void disconnectQuietly(MqttAsyncClient client) {
-        try {
-            client.disconnectForcibly(0, 0, false);
-        }
-        catch (MqttException ex) {
-            // already down
-        }
-    }
-
-    /**
-     * Drops a CONNECT that never got its CONNACK. Paho keeps such a client "connecting" (it has no CONNACK
-     * timeout of its own) and Spring Integration cannot close it, so every later send would fail until the stalled
-     * socket died; disconnecting it here frees the socket. The client itself is left to the handler, which still
-     * holds it and closes it on the next send before it connects a new one: a client closed under the handler
-     * would fail every later send of the device (Paho throws a {@code NullPointerException} from a closed client's
-     * {@code setCallback}).
-     */
-    void abortPendingConnect() {
-        MqttAsyncClient client = this.lastClient;
-        if (client != null && !client.isConnected()) {
-            disconnectQuietly(client);
-        }
-    }
-
     @Override
-    public IMqttClient getClientInstance(@Nullable String url, @Nullable String clientId) throws MqttException {
-        // the gateway publishes with async clients only; this one runs on the same executor all the same, since
-        // its untimed socket reads end only when Paho interrupts a virtual-thread receiver
-        return new MqttClient(url, currentClientId(), new MemoryPersistence(), this.executor);
-    }
-
-    private String currentClientId() {
-        String clientId = this.signedClientId;
-        if (clientId == null) {
-            getConnectionOptions();
-            clientId = this.signedClientId;
-        }
-        return clientId;
+    public IMqttClient getClientInstance(@Nullable String url, @Nullable String clientId) {
+        throw new UnsupportedOperationException("The gateway publishes with asynchronous clients only");
     }
 }

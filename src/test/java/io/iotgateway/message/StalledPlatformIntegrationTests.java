@@ -50,6 +50,15 @@ class StalledPlatformIntegrationTests {
         assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(900)).isLessThan(Duration.ofSeconds(5));
     }
 
+    /** The other test of the class may have left the device reconnecting its presumed dead connection. */
+    private static void awaitNotReconnecting(int port) {
+        GatewayHttpClient http = new GatewayHttpClient(port);
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            String device = http.get("/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + TestDevices.MOSHEEP).body();
+            return device.contains("\"state\":\"CONNECTED\"") || device.contains("\"state\":\"IDLE\"");
+        });
+    }
+
     @Nested
     @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
     class WhenPubackNeverComes {
@@ -65,15 +74,27 @@ class StalledPlatformIntegrationTests {
         }
 
         @Test
-        void qos1PublishAnswers504() {
+        void qos1PublishAnswers504AndTheSilentConnectionIsReplaced() {
+            awaitNotReconnecting(this.port);
+            // connected first (QoS 0 needs no PUBACK), so that the publish below opens nothing itself
+            assertThat(new GatewayHttpClient(this.port).post(PublishScenario.PATH + "?qos=0", "text/plain",
+                    "baa".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(202);
             int publishedBefore = NO_PUBACK.publishCount();
+            int connectionsBefore = NO_PUBACK.connectionCount();
+            int openBefore = NO_PUBACK.openConnectionCount();
 
             assertTimesOutWith504(this.port, "no PUBACK");
             assertThat(NO_PUBACK.publishCount()).isEqualTo(publishedBefore + 1);
+            // nothing at all arrived while the PUBACK was awaited: the connection is presumed dead and replaced
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                assertThat(NO_PUBACK.connectionCount()).isEqualTo(connectionsBefore + 1);
+                assertThat(NO_PUBACK.openConnectionCount()).isEqualTo(openBefore);
+            });
         }
 
         @Test
         void qos0PublishNeedsNoAcknowledgement() {
+            awaitNotReconnecting(this.port);
             HttpResponse<String> response = new GatewayHttpClient(this.port).post(PublishScenario.PATH + "?qos=0",
                     "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
 

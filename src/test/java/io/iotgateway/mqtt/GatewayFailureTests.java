@@ -25,9 +25,9 @@ class GatewayFailureTests {
     @CsvSource({ "4, CREDENTIALS_REJECTED", "5, CREDENTIALS_REJECTED", "2, CREDENTIALS_REJECTED",
             "3, PLATFORM_UNAVAILABLE", "32103, PLATFORM_UNAVAILABLE", "32000, PLATFORM_TIMEOUT" })
     void connectFailuresAreReadFromTheReasonCode(int reasonCode, ProblemType expected) {
-        GatewayFailure failure = GatewayFailure.of(connectFailure(reasonCode));
+        GatewayFailure failure = GatewayFailure.ofConnect(new MqttException(reasonCode));
 
-        assertThat(failure.duringConnect()).isTrue();
+        assertThat(failure.connectionGone()).isTrue();
         assertThat(failure.problemType()).isEqualTo(expected);
     }
 
@@ -35,16 +35,26 @@ class GatewayFailureTests {
     @CsvSource({ "32000, PLATFORM_TIMEOUT, false", "32104, PLATFORM_UNAVAILABLE, true",
             "32109, PLATFORM_UNAVAILABLE, true", "32202, DEVICE_BUSY, false" })
     void publishFailuresAreReadFromTheReasonCode(int reasonCode, ProblemType expected, boolean connectionGone) {
-        GatewayFailure failure = GatewayFailure.of(publishFailure(reasonCode));
+        GatewayFailure failure = GatewayFailure.ofPublish(publishFailure(reasonCode));
 
-        assertThat(failure.duringConnect()).isFalse();
         assertThat(failure.problemType()).isEqualTo(expected);
         assertThat(failure.connectionGone()).isEqualTo(connectionGone);
     }
 
     @Test
+    void noConnectedLoginForTheHandlerMeansTheConnectionIsGone() {
+        // how Spring Integration 7's MqttPahoMessageHandler reports that the factory had no client for it
+        GatewayFailure failure = GatewayFailure.ofPublish(new MessageHandlingException(new GenericMessage<>("x"),
+                new MessagingException("Failed to connect",
+                        new MqttException(MqttException.REASON_CODE_CLIENT_NOT_CONNECTED))));
+
+        assertThat(failure.problemType()).isEqualTo(ProblemType.PLATFORM_UNAVAILABLE);
+        assertThat(failure.connectionGone()).isTrue();
+    }
+
+    @Test
     void rejectedCredentialsNameTheConnackCodeAndWhatToCheck() {
-        GatewayException exception = GatewayFailure.of(connectFailure(4)).toException(DEVICE, Duration.ofSeconds(60));
+        GatewayException exception = GatewayFailure.ofConnect(new MqttException(4)).toException(DEVICE, Duration.ofSeconds(60));
 
         assertThat(exception.getStatusCode().value()).isEqualTo(502);
         assertThat(exception.getBody().getDetail()).contains("a61QmwQD5ZF/mosheep", "CONNACK 4", "device secret");
@@ -53,17 +63,11 @@ class GatewayFailureTests {
 
     @Test
     void retryAfterIsRoundedUpToWholeSeconds() {
-        GatewayException exception = GatewayFailure.of(connectFailure(32103))
+        GatewayException exception = GatewayFailure.ofConnect(new MqttException(32103))
             .toException(DEVICE, Duration.ofMillis(1200));
 
         assertThat(exception.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("2");
         assertThat(exception.getBody().getProperties()).containsEntry("retryAfterSeconds", 2L);
-    }
-
-    private static RuntimeException connectFailure(int reasonCode) {
-        // how Spring Integration 7's MqttPahoMessageHandler reports a failed connect
-        return new MessageHandlingException(new GenericMessage<>("x"),
-                new MessagingException("Failed to connect", new MqttException(reasonCode)));
     }
 
     private static RuntimeException publishFailure(int reasonCode) {

@@ -1,0 +1,129 @@
+package io.iotgateway.mqtt;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import io.iotgateway.limit.SlidingWindow;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.scheduling.TaskScheduler;
+
+/**
+ * Logins that no request waits for (warm-up, reconnects after an outage or a dead connection), in the order they
+ * became due and within the gateway-wide connect rate. One platform thread takes the next due connection, waits for
+ * room in the rate and starts its login on a virtual thread; at most as many logins run at once as the rate allows
+ * per second, so that an unreachable platform (each login waiting for its timeout) cannot pile them up.
+ */
+final class BackgroundConnects {
+
+    private static final Log log = LogFactory.getLog(BackgroundConnects.class);
+
+    private final LinkedBlockingQueue<Runnable> due = new LinkedBlockingQueue<>();
+
+    private final Set<DeviceConnection> queued = ConcurrentHashMap.newKeySet();
+
+    private final SlidingWindow gatewayRate;
+
+    private final LongSupplier nanoTime;
+
+    private final TaskScheduler scheduler;
+
+    private final Semaphore running;
+
+    private volatile @Nullable Thread dispatcher;
+
+    BackgroundConnects(SlidingWindow gatewayRate, LongSupplier nanoTime, TaskScheduler scheduler) {
+        this.gatewayRate = gatewayRate;
+        this.nanoTime = nanoTime;
+        this.scheduler = scheduler;
+        this.running = new Semaphore(gatewayRate.limit());
+    }
+
+    synchronized void start() {
+        if (this.dispatcher == null) {
+            this.dispatcher = Thread.ofPlatform().name("mqtt-background-connects").daemon().start(this::dispatch);
+        }
+    }
+
+    synchronized void stop() {
+        Thread thread = this.dispatcher;
+        this.dispatcher = null;
+        if (thread != null) {
+            thread.interrupt();
+        }
+        this.due.clear();
+        this.queued.clear();
+    }
+
+    /** Logs the connection in after {@code delay}; a connection already waiting for its turn is not queued twice. */
+    void connectAfter(DeviceConnection connection, Duration delay) {
+        if (delay.isZero() || delay.isNegative()) {
+            enqueue(connection);
+        }
+        else {
+            this.scheduler.schedule(() -> enqueue(connection), Instant.now().plus(delay));
+        }
+    }
+
+    /** Runs {@code task} on the dispatcher, in turn with the logins queued before it (the warm-up's first login). */
+    void runInTurn(Runnable task) {
+        this.due.add(task);
+    }
+
+    private void enqueue(DeviceConnection connection) {
+        if (this.queued.add(connection)) {
+            this.due.add(() -> {
+                this.queued.remove(connection);
+                startLogin(connection);
+            });
+        }
+    }
+
+    private void startLogin(DeviceConnection connection) {
+        try {
+            awaitRate();
+            this.running.acquire();
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        Thread.ofVirtual().name("mqtt-login").start(() -> {
+            try {
+                connection.connectInBackground();
+            }
+            finally {
+                this.running.release();
+            }
+        });
+    }
+
+    private void awaitRate() throws InterruptedException {
+        long wait;
+        while ((wait = this.gatewayRate.tryAcquire(this.nanoTime.getAsLong())) > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
+    }
+
+    private void dispatch() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                this.due.take().run();
+            }
+            catch (InterruptedException ex) {
+                return;
+            }
+            catch (RuntimeException ex) {
+                log.warn("A background login could not be started: " + ex);
+            }
+        }
+    }
+}

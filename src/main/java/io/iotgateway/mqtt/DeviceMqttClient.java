@@ -1,0 +1,135 @@
+package io.iotgateway.mqtt;
+
+import java.net.URI;
+import java.util.concurrent.ScheduledExecutorService;
+
+import javax.net.ssl.SSLSocketFactory;
+
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.ScheduledExecutorPingSender;
+import org.eclipse.paho.client.mqttv3.internal.NetworkModule;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One login of a device: a Paho client on the shared {@link PahoExecutor}, with the network modules of the gateway
+ * ({@link UntimedTcpNetworkModule}, {@link UntimedTlsNetworkModule}) and the device connection's callback from
+ * the moment it exists.
+ * <p>
+ * The {@link DeviceConnection} connects it and only then hands it to Spring Integration's handler, which calls
+ * {@code connect} and {@code setCallback} on every client it is given: a connected client answers the first with
+ * its completed CONNECT token, and keeps its callback on the second. The handler's own callback only logs a loss
+ * at ERROR and closes the client, which its next send does anyway; the connection's callback must see every
+ * loss, also of a client the handler has not taken yet (a warm client that another login kicked).
+ */
+final class DeviceMqttClient extends MqttAsyncClient {
+
+    private final @Nullable SSLSocketFactory tls;
+
+    private final WireActivity wire = new WireActivity();
+
+    private volatile @Nullable IMqttToken connectToken;
+
+    DeviceMqttClient(String serverUri, String clientId, ScheduledExecutorService executor,
+            @Nullable SSLSocketFactory tls, LossListener listener) throws MqttException {
+        super(serverUri, clientId, new MemoryPersistence(), new ScheduledExecutorPingSender(executor), executor);
+        this.tls = tls;
+        super.setCallback(new MqttCallback() {
+
+            @Override
+            public void connectionLost(Throwable cause) {
+                listener.lost(DeviceMqttClient.this, cause);
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                // the gateway subscribes to nothing yet
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+                // publishes wait for their own tokens
+            }
+        });
+    }
+
+    /** Told when Paho finds the connection gone (closed by the platform, a failed read or write, no ping answer). */
+    @FunctionalInterface
+    interface LossListener {
+
+        void lost(DeviceMqttClient client, Throwable cause);
+    }
+
+    @Override
+    public void setCallback(@Nullable MqttCallback callback) {
+        // the connection's callback stays (see the class comment)
+    }
+
+    @Override
+    public IMqttToken connect(MqttConnectOptions options, @Nullable Object userContext,
+            @Nullable IMqttActionListener callback) throws MqttException {
+        IMqttToken done = this.connectToken;
+        if (done != null && isConnected()) {
+            return done;
+        }
+        IMqttToken token = super.connect(options, userContext, callback);
+        this.connectToken = token;
+        return token;
+    }
+
+    @Override
+    protected NetworkModule[] createNetworkModules(String address, MqttConnectOptions options) {
+        URI uri = URI.create(address);
+        int timeout = options.getConnectionTimeout();
+        NetworkModule module = (this.tls != null)
+                ? new UntimedTlsNetworkModule(this.tls, uri.getHost(), port(uri, 8883), getClientId(), timeout, this.wire)
+                : new UntimedTcpNetworkModule(uri.getHost(), port(uri, 1883), getClientId(), timeout, this.wire);
+        return new NetworkModule[] { module };
+    }
+
+    private static int port(URI uri, int defaultPort) {
+        return (uri.getPort() != -1) ? uri.getPort() : defaultPort;
+    }
+
+    /** The network connection was opened, so Paho sent (or was about to send) the CONNECT. */
+    boolean transportOpened() {
+        return this.wire.opened();
+    }
+
+    /** When the last byte arrived from the platform, as {@link System#nanoTime()}. */
+    long lastInboundNanos() {
+        return this.wire.lastInboundNanos();
+    }
+
+    /**
+     * Drops a connection that is presumed dead: resets the socket, so nothing still buffered is delivered later,
+     * and releases the client. Paho may still report the loss to the listener.
+     */
+    void abort() {
+        this.wire.reset();
+        closeQuietly();
+    }
+
+    /** Disconnects at once, without waiting for the platform, and releases the client. */
+    void closeQuietly() {
+        try {
+            disconnectForcibly(0, 0, false);
+        }
+        catch (MqttException ex) {
+            // already down
+        }
+        try {
+            close(true);
+        }
+        catch (MqttException ex) {
+            // closed already
+        }
+    }
+}
