@@ -6,16 +6,17 @@ import java.time.Instant;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import io.iotgateway.credential.DeviceId;
-import io.iotgateway.mqtt.SignedClientFactory.LoginFailedException;
+import io.iotgateway.mqtt.DeviceLogin.LoginFailedException;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.integration.mqtt.outbound.MqttPahoMessageHandler;
 import org.springframework.integration.mqtt.support.MqttHeaders;
 import org.springframework.integration.support.MessageBuilder;
 import org.springframework.messaging.Message;
@@ -52,15 +53,16 @@ final class DeviceConnection {
 
     private final DeviceId device;
 
-    private final String url;
+    // Spring Integration's handler: publishes over the login the factory gives it
+    private final Consumer<Message<?>> handler;
 
-    private final MqttPahoMessageHandler handler;
-
-    private final SignedClientFactory logins;
+    private final DeviceLogin.Factory logins;
 
     private final MqttProperties settings;
 
     private final Clock clock;
+
+    private final LongSupplier nanoTime;
 
     private final Supervisor supervisor;
 
@@ -78,7 +80,7 @@ final class DeviceConnection {
     private final AtomicInteger consecutiveTimeouts = new AtomicInteger();
 
     // the login that is up, if any; changed under this
-    private volatile @Nullable DeviceMqttClient login;
+    private volatile @Nullable DeviceLogin login;
 
     // while in back-off: what to answer until history.retryAt()
     private volatile @Nullable GatewayFailure backoffFailure;
@@ -91,14 +93,14 @@ final class DeviceConnection {
 
     private volatile Instant lastUsedAt;
 
-    DeviceConnection(DeviceId device, String url, MqttPahoMessageHandler handler, SignedClientFactory logins,
-            MqttProperties settings, Clock clock, Supervisor supervisor, ConnectionMetrics metrics, ConnectGate gate) {
+    DeviceConnection(DeviceId device, Consumer<Message<?>> handler, DeviceLogin.Factory logins, MqttProperties settings,
+            Clock clock, LongSupplier nanoTime, Supervisor supervisor, ConnectionMetrics metrics, ConnectGate gate) {
         this.device = device;
-        this.url = url;
         this.handler = handler;
         this.logins = logins;
         this.settings = settings;
         this.clock = clock;
+        this.nanoTime = nanoTime;
         this.supervisor = supervisor;
         this.metrics = metrics;
         this.gate = gate;
@@ -170,8 +172,8 @@ final class DeviceConnection {
     }
 
     /** The login that is up, or one opened now on the request's thread; else the fast answer why not. */
-    private DeviceMqttClient loginForRequest() {
-        DeviceMqttClient up = this.login;
+    private DeviceLogin loginForRequest() {
+        DeviceLogin up = this.login;
         if (up != null) {
             return up;
         }
@@ -221,7 +223,7 @@ final class DeviceConnection {
      * Logs the device in; the caller holds the gate.
      * @param background a background login, which has its place in the gateway-wide connect rate already
      */
-    private DeviceMqttClient logIn(boolean background) {
+    private DeviceLogin logIn(boolean background) {
         ConnectGate.Refusal refusal = this.gate.reserve(background);
         if (refusal != null) {
             if (background) {
@@ -231,9 +233,9 @@ final class DeviceConnection {
             throw refusal.failure().toException(this.device, refusal.retryAfter());
         }
         this.history.connecting();
-        DeviceMqttClient up;
+        DeviceLogin up;
         try {
-            up = this.logins.login(this.url, this::lost);
+            up = this.logins.login(this::lost);
         }
         catch (LoginFailedException ex) {
             if (!ex.reachedPlatform()) {
@@ -244,10 +246,10 @@ final class DeviceConnection {
         return loggedIn(up);
     }
 
-    private DeviceMqttClient loggedIn(DeviceMqttClient up) {
+    private DeviceLogin loggedIn(DeviceLogin up) {
         synchronized (this) {
             if (this.closed) {
-                up.closeQuietly();
+                up.release();
                 throw new GatewayException(ProblemType.PLATFORM_UNAVAILABLE, "The device's connection was closed.")
                     .retryAfter(RETRY_SOON);
             }
@@ -285,10 +287,10 @@ final class DeviceConnection {
         this.history.failed(now, failure.problemType(), failure.detail(), now.plus(wait));
     }
 
-    private void send(DeviceMqttClient up, Message<byte[]> message) {
-        long sentAt = System.nanoTime();
+    private void send(DeviceLogin up, Message<byte[]> message) {
+        long sentAt = this.nanoTime.getAsLong();
         try {
-            this.handler.handleMessage(message);
+            this.handler.accept(message);
         }
         catch (RuntimeException ex) {
             GatewayFailure failure = GatewayFailure.ofPublish(ex);
@@ -303,8 +305,8 @@ final class DeviceConnection {
     }
 
     /** No PUBACK in time: if nothing else arrived either, the connection is dead although no socket error says so. */
-    private void timedOut(DeviceMqttClient up, long sentAt) {
-        boolean silent = up.lastInboundNanos() - sentAt < 0;
+    private void timedOut(DeviceLogin up, long sentAt) {
+        boolean silent = up.lastInboundNanos() - sentAt <= 0;
         int inARow = this.consecutiveTimeouts.incrementAndGet();
         if (silent || inARow >= TIMEOUTS_BEFORE_RECONNECT) {
             abandon(up, silent ? "nothing arrived from the IoT Platform for " + this.settings.completionTimeout()
@@ -313,7 +315,7 @@ final class DeviceConnection {
     }
 
     /** Drops a login presumed dead (with a reset, so nothing buffered arrives later) and logs in again at once. */
-    private void abandon(DeviceMqttClient dead, String reason) {
+    private void abandon(DeviceLogin dead, String reason) {
         synchronized (this) {
             if (this.login != dead) {
                 return;
@@ -329,7 +331,7 @@ final class DeviceConnection {
     }
 
     /** Paho found the login gone: the platform closed it, a read or write failed, or a ping got no answer. */
-    private void lost(DeviceMqttClient gone, Throwable cause) {
+    private void lost(DeviceLogin gone, Throwable cause) {
         synchronized (this) {
             if (this.login != gone) {
                 // an earlier login, abandoned or closed on purpose
@@ -342,11 +344,11 @@ final class DeviceConnection {
         }
         log.warn("Device " + this.device + " lost its connection: " + GatewayFailure.describe(cause));
         // Paho calls this on its callback thread, which must not close its own client
-        Thread.ofVirtual().name("mqtt-close").start(gone::closeQuietly);
+        Thread.ofVirtual().name("mqtt-close").start(gone::release);
         this.supervisor.classifyLossAfter(this, LOSS_SETTLE);
     }
 
-    private void forget(DeviceMqttClient gone) {
+    private void forget(DeviceLogin gone) {
         this.login = null;
         this.logins.forget(gone);
     }
@@ -448,7 +450,7 @@ final class DeviceConnection {
 
     /** Disconnects (waiting at most the disconnect timeout for the platform) and releases everything. */
     void close() {
-        DeviceMqttClient up;
+        DeviceLogin up;
         synchronized (this) {
             this.closed = true;
             up = this.login;
@@ -457,16 +459,7 @@ final class DeviceConnection {
             }
         }
         if (up != null) {
-            try {
-                up.disconnect(this.settings.disconnectTimeout().toMillis())
-                    .waitForCompletion(this.settings.disconnectTimeout().toMillis());
-            }
-            catch (org.eclipse.paho.client.mqttv3.MqttException ex) {
-                log.debug("Device " + this.device + " did not disconnect cleanly: " + GatewayFailure.describe(ex));
-            }
-            finally {
-                up.closeQuietly();
-            }
+            up.logOut(this.settings.disconnectTimeout().toMillis());
         }
     }
 

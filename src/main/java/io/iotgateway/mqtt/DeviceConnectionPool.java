@@ -198,9 +198,9 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle, De
     }
 
     private DeviceConnection createConnection(DeviceId device) {
-        SignedClientFactory logins = new SignedClientFactory(() -> this.credentials.find(device), this.signer,
-                this.platform, this.endpoint, this.settings, this.pahoExecutor, this.tls);
         String url = this.endpoint.uriFor(device);
+        SignedClientFactory logins = new SignedClientFactory(() -> this.credentials.find(device), url, this.signer,
+                this.platform, this.endpoint, this.settings, this.pahoExecutor, this.tls);
         MqttPahoMessageHandler handler = new MqttPahoMessageHandler(url, device.defaultClientId(), logins);
         handler.setCompletionTimeout(this.settings.completionTimeout().toMillis());
         handler.setDisconnectCompletionTimeout(this.settings.disconnectTimeout().toMillis());
@@ -211,8 +211,8 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle, De
         handler.start();
         SlidingWindow attempts = this.connectAttempts.computeIfAbsent(device,
                 id -> new SlidingWindow(this.settings.maxConnectsPerMinute(), ConnectGate.DEVICE_WINDOW));
-        return new DeviceConnection(device, url, handler, logins, this.settings, this.clock, this, this.metrics,
-                new ConnectGate(attempts, this.connectRate, this.nanoTime));
+        return new DeviceConnection(device, handler::handleMessage, logins, this.settings, this.clock, this.nanoTime,
+                this, this.metrics, new ConnectGate(attempts, this.connectRate, this.nanoTime));
     }
 
     /**

@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * at ERROR and closes the client, which its next send does anyway; the connection's callback must see every
  * loss, also of a client the handler has not taken yet (a warm client that another login kicked).
  */
-final class DeviceMqttClient extends MqttAsyncClient {
+final class DeviceMqttClient extends MqttAsyncClient implements DeviceLogin {
 
     private final @Nullable SSLSocketFactory tls;
 
@@ -38,7 +38,7 @@ final class DeviceMqttClient extends MqttAsyncClient {
     private volatile @Nullable IMqttToken connectToken;
 
     DeviceMqttClient(String serverUri, String clientId, ScheduledExecutorService executor,
-            @Nullable SSLSocketFactory tls, LossListener listener) throws MqttException {
+            @Nullable SSLSocketFactory tls, DeviceLogin.LossListener listener) throws MqttException {
         super(serverUri, clientId, new MemoryPersistence(), new ScheduledExecutorPingSender(executor), executor);
         this.tls = tls;
         super.setCallback(new MqttCallback() {
@@ -58,13 +58,6 @@ final class DeviceMqttClient extends MqttAsyncClient {
                 // publishes wait for their own tokens
             }
         });
-    }
-
-    /** Told when Paho finds the connection gone (closed by the platform, a failed read or write, no ping answer). */
-    @FunctionalInterface
-    interface LossListener {
-
-        void lost(DeviceMqttClient client, Throwable cause);
     }
 
     @Override
@@ -103,22 +96,34 @@ final class DeviceMqttClient extends MqttAsyncClient {
         return this.wire.opened();
     }
 
-    /** When the last byte arrived from the platform, as {@link System#nanoTime()}. */
-    long lastInboundNanos() {
+    @Override
+    public long lastInboundNanos() {
         return this.wire.lastInboundNanos();
     }
 
-    /**
-     * Drops a connection that is presumed dead: resets the socket, so nothing still buffered is delivered later,
-     * and releases the client. Paho may still report the loss to the listener.
-     */
-    void abort() {
+    /** Resets the socket first, so nothing still buffered is delivered later; Paho may still report the loss. */
+    @Override
+    public void abort() {
         this.wire.reset();
-        closeQuietly();
+        release();
+    }
+
+    @Override
+    public void logOut(long timeoutMillis) {
+        try {
+            disconnect(timeoutMillis, null, null).waitForCompletion(timeoutMillis);
+        }
+        catch (MqttException ex) {
+            // gone already, or the platform did not answer: released below all the same
+        }
+        finally {
+            release();
+        }
     }
 
     /** Disconnects at once, without waiting for the platform, and releases the client. */
-    void closeQuietly() {
+    @Override
+    public void release() {
         try {
             disconnectForcibly(0, 0, false);
         }

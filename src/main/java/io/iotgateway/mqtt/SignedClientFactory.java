@@ -23,9 +23,11 @@ import org.springframework.integration.mqtt.core.MqttPahoClientFactory;
  * factory for a client and gets that connected one. The handler never connects a client itself: a connect
  * failure therefore always comes from {@link #login}, as Paho's own exception with its reason code.
  */
-final class SignedClientFactory implements MqttPahoClientFactory {
+final class SignedClientFactory implements MqttPahoClientFactory, DeviceLogin.Factory {
 
     private final Supplier<Optional<DeviceTriple>> device;
+
+    private final String url;
 
     private final AliyunMqttSigner signer;
 
@@ -42,8 +44,10 @@ final class SignedClientFactory implements MqttPahoClientFactory {
     // the connected login the handler takes on its next send
     private volatile @Nullable DeviceMqttClient current;
 
-    SignedClientFactory(Supplier<Optional<DeviceTriple>> device, AliyunMqttSigner signer, PlatformProperties platform,
-            PlatformEndpoint endpoint, MqttProperties mqtt, ScheduledExecutorService executor, PlatformTls tls) {
+    SignedClientFactory(Supplier<Optional<DeviceTriple>> device, String url, AliyunMqttSigner signer,
+            PlatformProperties platform, PlatformEndpoint endpoint, MqttProperties mqtt, ScheduledExecutorService executor,
+            PlatformTls tls) {
+        this.url = url;
         this.tls = tls;
         this.executor = executor;
         this.device = device;
@@ -53,20 +57,15 @@ final class SignedClientFactory implements MqttPahoClientFactory {
         this.mqtt = mqtt;
     }
 
-    /**
-     * Logs the device in with freshly signed credentials and waits at most the completion timeout for the CONNACK.
-     * @throws LoginFailedException the platform refused, could not be reached or did not answer in time (the
-     * client is closed)
-     * @throws GatewayException the device is no longer registered
-     */
-    DeviceMqttClient login(String url, DeviceMqttClient.LossListener listener) throws LoginFailedException {
+    @Override
+    public DeviceMqttClient login(DeviceLogin.LossListener listener) throws DeviceLogin.LoginFailedException {
         DeviceTriple triple = this.device.get()
             .orElseThrow(() -> new GatewayException(ProblemType.UNKNOWN_DEVICE, "The device is no longer registered."));
         MqttConnectCredentials credentials = this.signer.sign(triple, triple.id().defaultClientId(),
                 this.platform.signMethod(), this.endpoint.secureMode());
         DeviceMqttClient client = null;
         try {
-            client = new DeviceMqttClient(url, credentials.clientId(), this.executor, this.tls.socketFactory(),
+            client = new DeviceMqttClient(this.url, credentials.clientId(), this.executor, this.tls.socketFactory(),
                     listener);
             client.connect(options(credentials)).waitForCompletion(this.mqtt.completionTimeout().toMillis());
         }
@@ -74,9 +73,9 @@ final class SignedClientFactory implements MqttPahoClientFactory {
             boolean reachedPlatform = client != null && client.transportOpened();
             if (client != null) {
                 // a CONNECT without CONNACK leaves Paho "connecting" for good: drop its socket with the client
-                client.closeQuietly();
+                client.release();
             }
-            throw new LoginFailedException(ex, reachedPlatform);
+            throw new DeviceLogin.LoginFailedException(ex, reachedPlatform);
         }
         this.current = client;
         return client;
@@ -97,30 +96,10 @@ final class SignedClientFactory implements MqttPahoClientFactory {
         return options;
     }
 
-    /** Forgets the current login (it was lost or closed), so that the handler cannot take it again. */
-    void forget(DeviceMqttClient client) {
+    @Override
+    public void forget(DeviceLogin client) {
         if (this.current == client) {
             this.current = null;
-        }
-    }
-
-    /** A login that did not succeed, and whether its CONNECT was sent at all (the socket could be opened). */
-    static final class LoginFailedException extends Exception {
-
-        private final boolean reachedPlatform;
-
-        LoginFailedException(MqttException cause, boolean reachedPlatform) {
-            super(cause);
-            this.reachedPlatform = reachedPlatform;
-        }
-
-        @Override
-        public synchronized MqttException getCause() {
-            return (MqttException) super.getCause();
-        }
-
-        boolean reachedPlatform() {
-            return this.reachedPlatform;
         }
     }
 

@@ -78,7 +78,7 @@ class DeviceMqttClientTests {
 
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
             assertThat(client.transportOpened()).isFalse();
-            client.closeQuietly();
+            client.release();
             await().atMost(BOUND).until(() -> broker.openConnectionCount() == 0);
             await().atMost(BOUND).until(() -> this.executor.runningTasks() == 0);
         }
@@ -96,7 +96,7 @@ class DeviceMqttClientTests {
             // the closed socket ends the blocked read at once, long before the keep-alive (60 s) would notice
             await().atMost(BOUND).until(() -> this.losses.size() == 1);
             assertThat(client.isConnected()).isFalse();
-            client.closeQuietly();
+            client.release();
             await().atMost(BOUND).until(() -> this.executor.runningTasks() == 0);
         }
     }
@@ -114,7 +114,7 @@ class DeviceMqttClientTests {
             broker.kill();
 
             await().atMost(BOUND).until(() -> this.losses.size() == 1);
-            client.closeQuietly();
+            client.release();
         }
     }
 
@@ -131,7 +131,7 @@ class DeviceMqttClientTests {
             // the PUBACK arrived after the publish was sent
             assertThat(client.lastInboundNanos() - before).isPositive();
             client.disconnect().waitForCompletion(BOUND.toMillis());
-            client.closeQuietly();
+            client.release();
         }
     }
 

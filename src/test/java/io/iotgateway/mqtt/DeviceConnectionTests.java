@@ -1,0 +1,476 @@
+package io.iotgateway.mqtt;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.iotgateway.credential.DeviceId;
+import io.iotgateway.limit.SlidingWindow;
+import io.iotgateway.mqtt.DeviceLogin.LoginFailedException;
+import io.iotgateway.web.GatewayException;
+import io.iotgateway.web.ProblemType;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.http.HttpHeaders;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHandlingException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The connection state machine on a mutable clock, with fake logins and a fake publisher: each rule of losing and
+ * regaining a connection, checked in milliseconds.
+ */
+class DeviceConnectionTests {
+
+    private static final DeviceId DEVICE = new DeviceId("a61QmwQD5ZF", "mosheep");
+
+    private final MutableClock clock = new MutableClock();
+
+    private final FakeLogins logins = new FakeLogins();
+
+    private final FakeSupervisor supervisor = new FakeSupervisor();
+
+    private final List<Message<?>> published = new ArrayList<>();
+
+    private Consumer<Message<?>> handler = this.published::add;
+
+    private final MqttProperties settings = settings(Map.of());
+
+    private final DeviceConnection connection = connection(this.settings);
+
+    @Test
+    void theFirstMessageLogsInAndPublishes() {
+        assertThat(this.connection.state()).isEqualTo(ConnectionState.IDLE);
+
+        assertThat(publish()).isTrue();
+
+        assertThat(this.logins.opened).hasSize(1);
+        assertThat(this.published).hasSize(1);
+        assertThat(this.connection.status().state()).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(this.connection.status().lastPublishedAt()).isEqualTo(this.clock.instant());
+    }
+
+    @Test
+    void aLossIsTheStateAtOnceAndRequestsGetAFast503WithoutALogin() {
+        publish();
+        FakeLogin first = this.logins.last();
+
+        first.lose();
+
+        assertThat(this.connection.state()).isEqualTo(ConnectionState.DISCONNECTED);
+        assertThat(this.supervisor.classifications).containsExactly(DeviceConnection.LOSS_SETTLE);
+        assertProblem(this::publish, ProblemType.PLATFORM_UNAVAILABLE, 1);
+        assertThat(this.logins.opened).hasSize(1);
+        assertThat(this.logins.forgotten).containsExactly(first);
+    }
+
+    @Test
+    void aLossWhileAnotherDeviceStayedConnectedIsAKickAndTheDeviceStaysAway() {
+        publish();
+        this.clock.advance(Duration.ofMinutes(5));
+        this.logins.last().lose();
+        this.supervisor.othersConnected = true;
+        this.clock.advance(DeviceConnection.LOSS_SETTLE);
+
+        this.connection.classifyLoss();
+
+        ConnectionStatus status = this.connection.status();
+        assertThat(status.state()).isEqualTo(ConnectionState.FAILED);
+        assertThat(status.lastProblem()).isEqualTo(ProblemType.DEVICE_KICKED);
+        assertThat(status.retryAt()).isEqualTo(this.clock.instant().plus(this.settings.kickBackoff()));
+        // no login in the background: it would kick the other client back
+        assertThat(this.supervisor.backgroundConnects).isEmpty();
+        assertProblem(this::publish, ProblemType.DEVICE_KICKED, 30);
+        assertThat(this.logins.opened).hasSize(1);
+
+        // after the pause a request logs in again
+        this.clock.advance(this.settings.kickBackoff());
+        assertThat(publish()).isTrue();
+        assertThat(this.logins.opened).hasSize(2);
+    }
+
+    @Test
+    void kicksSoonAfterEachOtherDoubleThePause() {
+        publish();
+        kick();
+        this.clock.advance(this.settings.kickBackoff());
+        publish();
+        this.clock.advance(Duration.ofSeconds(5));
+
+        kick();
+
+        assertThat(this.connection.status().retryAt())
+            .isEqualTo(this.clock.instant().plus(this.settings.kickBackoff().multipliedBy(2)));
+    }
+
+    @Test
+    void aWarmLoginThatIsKickedIsClassifiedLikeAUsedOne() {
+        this.connection.connectInBackground();
+        assertThat(this.connection.state()).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(this.published).isEmpty();
+
+        kick();
+
+        assertThat(this.connection.status().lastProblem()).isEqualTo(ProblemType.DEVICE_KICKED);
+        assertProblem(this::publish, ProblemType.DEVICE_KICKED, 30);
+    }
+
+    @Test
+    void anOutageAfterALongConnectionReconnectsInTheBackgroundAtOnce() {
+        publish();
+        this.clock.advance(Duration.ofMinutes(5));
+        this.logins.last().lose();
+        this.clock.advance(DeviceConnection.LOSS_SETTLE);
+
+        this.connection.classifyLoss();
+
+        assertThat(this.supervisor.backgroundConnects).containsExactly(Duration.ZERO);
+        assertThat(this.connection.state()).isEqualTo(ConnectionState.DISCONNECTED);
+        this.connection.connectInBackground();
+        assertThat(this.connection.state()).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(this.logins.opened).hasSize(2);
+        assertThat(this.connection.status().lastProblem()).isNull();
+    }
+
+    @Test
+    void aConnectionThatDropsSoonAfterItOpenedBacksOff() {
+        publish();
+        this.clock.advance(Duration.ofSeconds(2));
+        this.logins.last().lose();
+        this.clock.advance(DeviceConnection.LOSS_SETTLE);
+
+        this.connection.classifyLoss();
+
+        Duration wait = this.supervisor.backgroundConnects.getLast();
+        assertThat(wait).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1200));
+        assertThat(this.connection.state()).isEqualTo(ConnectionState.FAILED);
+        assertProblem(this::publish, ProblemType.PLATFORM_UNAVAILABLE, 1, 2);
+    }
+
+    @Test
+    void anUnreachablePlatformBacksOffExponentiallyInTheBackground() {
+        this.logins.failNext(MqttException.REASON_CODE_SERVER_CONNECT_ERROR, true);
+        assertProblem(this::publish, ProblemType.PLATFORM_UNAVAILABLE, 1, 2);
+        Duration first = this.supervisor.backgroundConnects.getLast();
+        this.clock.advance(first);
+
+        this.logins.failNext(MqttException.REASON_CODE_SERVER_CONNECT_ERROR, true);
+        this.connection.connectInBackground();
+
+        Duration second = this.supervisor.backgroundConnects.getLast();
+        assertThat(first).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1200));
+        assertThat(second).isBetween(Duration.ofMillis(1600), Duration.ofMillis(2400));
+        assertThat(this.connection.status().retryAt()).isEqualTo(this.clock.instant().plus(second));
+    }
+
+    @Test
+    void refusedCredentialsWaitTheirPauseAndAreNotRetriedInTheBackground() {
+        this.logins.failNext(MqttException.REASON_CODE_FAILED_AUTHENTICATION, true);
+
+        assertProblem(this::publish, ProblemType.CREDENTIALS_REJECTED, 60);
+        assertProblem(this::publish, ProblemType.CREDENTIALS_REJECTED, 60);
+
+        assertThat(this.logins.attempts).isEqualTo(1);
+        assertThat(this.supervisor.backgroundConnects).isEmpty();
+        this.clock.advance(this.settings.credentialsRejectedBackoff());
+        assertThat(publish()).isTrue();
+    }
+
+    @Test
+    void theDeviceGetsFiveLoginsAMinuteButRefusedSocketsDoNotCount() {
+        DeviceConnection quick = connection(settings(Map.of("gateway.mqtt.reconnect-backoff", "100ms",
+                "gateway.mqtt.reconnect-backoff-max", "100ms")));
+        for (int i = 0; i < 5; i++) {
+            // the TCP connection was refused: no CONNECT reached the platform
+            this.logins.failNext(MqttException.REASON_CODE_SERVER_CONNECT_ERROR, false);
+            assertProblem(() -> publish(quick), ProblemType.PLATFORM_UNAVAILABLE, 1);
+            this.clock.advance(Duration.ofMillis(200));
+        }
+        for (int i = 0; i < 5; i++) {
+            this.logins.failNext(MqttException.REASON_CODE_CLIENT_TIMEOUT, true);
+            assertProblem(() -> publish(quick), ProblemType.PLATFORM_TIMEOUT, 1);
+            this.clock.advance(Duration.ofMillis(200));
+        }
+
+        assertProblem(() -> publish(quick), ProblemType.CONNECT_LIMITED, 58, 59);
+        assertThat(this.logins.attempts).isEqualTo(10);
+    }
+
+    @Test
+    void aPubackTimeoutWithNothingArrivingDropsTheLoginWithAResetAndReconnects() {
+        publish();
+        FakeLogin silent = this.logins.last();
+        this.handler = message -> {
+            // the completion timeout passes and nothing at all arrives
+            this.clock.advance(this.settings.completionTimeout());
+            throw timeout();
+        };
+
+        assertProblem(this::publish, ProblemType.PLATFORM_TIMEOUT, 1);
+
+        assertThat(silent.aborted).isTrue();
+        assertThat(this.connection.state()).isEqualTo(ConnectionState.DISCONNECTED);
+        assertThat(this.supervisor.backgroundConnects).containsExactly(Duration.ZERO);
+        // meanwhile requests fail fast: nothing is sent into a dead connection
+        this.handler = this.published::add;
+        assertProblem(this::publish, ProblemType.PLATFORM_UNAVAILABLE, 1);
+        // the late loss report of the abandoned login changes nothing
+        silent.lose();
+        assertThat(this.supervisor.classifications).isEmpty();
+        this.connection.connectInBackground();
+        assertThat(publish()).isTrue();
+    }
+
+    @Test
+    void pubackTimeoutsWhileTheConnectionStillTalksAreTakenForDeadOnlyAfterThreeInARow() {
+        publish();
+        FakeLogin slow = this.logins.last();
+        this.handler = message -> {
+            this.clock.advance(this.settings.completionTimeout());
+            // a ping answer or another PUBACK arrived meanwhile
+            slow.inbound = this.clock.nanos() - 1;
+            throw timeout();
+        };
+
+        assertProblem(this::publish, ProblemType.PLATFORM_TIMEOUT, 1);
+        assertProblem(this::publish, ProblemType.PLATFORM_TIMEOUT, 1);
+        assertThat(slow.aborted).isFalse();
+        assertThat(this.connection.state()).isEqualTo(ConnectionState.CONNECTED);
+
+        assertProblem(this::publish, ProblemType.PLATFORM_TIMEOUT, 1);
+        assertThat(slow.aborted).isTrue();
+    }
+
+    @Test
+    void aLossOfAnEarlierLoginIsIgnored() {
+        publish();
+        FakeLogin first = this.logins.last();
+        this.clock.advance(Duration.ofMinutes(5));
+        first.lose();
+        this.clock.advance(DeviceConnection.LOSS_SETTLE);
+        this.connection.classifyLoss();
+        this.connection.connectInBackground();
+
+        first.lose();
+
+        assertThat(this.connection.state()).isEqualTo(ConnectionState.CONNECTED);
+    }
+
+    @Test
+    void closingLogsOutAndNothingReconnectsAfterwards() {
+        publish();
+        FakeLogin open = this.logins.last();
+
+        this.connection.close();
+        open.lose();
+        this.connection.connectInBackground();
+
+        assertThat(open.loggedOut).isTrue();
+        assertThat(this.logins.opened).hasSize(1);
+        assertThat(this.supervisor.classifications).isEmpty();
+    }
+
+    private DeviceConnection connection(MqttProperties properties) {
+        return new DeviceConnection(DEVICE, message -> this.handler.accept(message), this.logins, properties,
+                this.clock, this.clock::nanos, this.supervisor, new ConnectionMetrics(new SimpleMeterRegistry(),
+                        state -> 0),
+                new ConnectGate(new SlidingWindow(properties.maxConnectsPerMinute(), ConnectGate.DEVICE_WINDOW),
+                        new SlidingWindow(properties.maxConnectsPerSecond(), Duration.ofSeconds(1)), this.clock::nanos));
+    }
+
+    private boolean publish() {
+        return publish(this.connection);
+    }
+
+    private static boolean publish(DeviceConnection connection) {
+        return connection.publish("/a61QmwQD5ZF/mosheep/user/sheep", new byte[] { 1 }, 1);
+    }
+
+    private void kick() {
+        this.logins.last().lose();
+        this.supervisor.othersConnected = true;
+        this.clock.advance(DeviceConnection.LOSS_SETTLE);
+        this.connection.classifyLoss();
+        this.supervisor.othersConnected = false;
+    }
+
+    private static RuntimeException timeout() {
+        return new MessageHandlingException(null, "Failed to publish to MQTT",
+                new MqttException(MqttException.REASON_CODE_CLIENT_TIMEOUT));
+    }
+
+    private static void assertProblem(Runnable request, ProblemType problem, long retryAfterSeconds) {
+        assertProblem(request, problem, retryAfterSeconds, retryAfterSeconds);
+    }
+
+    /** Retry-After is whole seconds, rounded up: a jittered back-off of 1.1 s says 2. */
+    private static void assertProblem(Runnable request, ProblemType problem, long minRetryAfter, long maxRetryAfter) {
+        assertThatExceptionOfType(GatewayException.class).isThrownBy(request::run).satisfies(ex -> {
+            assertThat(ex.problemType()).isEqualTo(problem);
+            assertThat(Long.parseLong(ex.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)))
+                .isBetween(minRetryAfter, maxRetryAfter);
+        });
+    }
+
+    private static MqttProperties settings(Map<String, String> properties) {
+        return new Binder(new MapConfigurationPropertySource(properties))
+            .bindOrCreate("gateway.mqtt", Bindable.of(MqttProperties.class));
+    }
+
+    /** A clock whose instant and nanoseconds move together, only when told. */
+    static final class MutableClock extends Clock {
+
+        private Instant now = Instant.parse("2026-12-03T10:00:00Z");
+
+        private long nanos = 1_000_000_000L;
+
+        void advance(Duration duration) {
+            this.now = this.now.plus(duration);
+            this.nanos += duration.toNanos();
+        }
+
+        long nanos() {
+            return this.nanos;
+        }
+
+        @Override
+        public Instant instant() {
+            return this.now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    private final class FakeLogin implements DeviceLogin {
+
+        private final LossListener listener;
+
+        private boolean connected = true;
+
+        private boolean aborted;
+
+        private boolean loggedOut;
+
+        private long inbound = DeviceConnectionTests.this.clock.nanos();
+
+        FakeLogin(LossListener listener) {
+            this.listener = listener;
+        }
+
+        void lose() {
+            this.connected = false;
+            this.listener.lost(this, new MqttException(MqttException.REASON_CODE_CONNECTION_LOST));
+        }
+
+        @Override
+        public boolean isConnected() {
+            return this.connected;
+        }
+
+        @Override
+        public long lastInboundNanos() {
+            return this.inbound;
+        }
+
+        @Override
+        public void logOut(long timeoutMillis) {
+            this.loggedOut = true;
+            this.connected = false;
+        }
+
+        @Override
+        public void abort() {
+            this.aborted = true;
+            this.connected = false;
+        }
+
+        @Override
+        public void release() {
+            this.connected = false;
+        }
+    }
+
+    private final class FakeLogins implements DeviceLogin.Factory {
+
+        private final List<FakeLogin> opened = new ArrayList<>();
+
+        private final List<DeviceLogin> forgotten = new ArrayList<>();
+
+        private final Deque<LoginFailedException> failures = new ArrayDeque<>();
+
+        private int attempts;
+
+        void failNext(int reasonCode, boolean reachedPlatform) {
+            this.failures.add(new LoginFailedException(new MqttException(reasonCode), reachedPlatform));
+        }
+
+        FakeLogin last() {
+            return this.opened.getLast();
+        }
+
+        @Override
+        public DeviceLogin login(DeviceLogin.LossListener listener) throws LoginFailedException {
+            this.attempts++;
+            LoginFailedException failure = this.failures.poll();
+            if (failure != null) {
+                throw failure;
+            }
+            FakeLogin login = new FakeLogin(listener);
+            this.opened.add(login);
+            return login;
+        }
+
+        @Override
+        public void forget(DeviceLogin login) {
+            this.forgotten.add(login);
+        }
+    }
+
+    private static final class FakeSupervisor implements DeviceConnection.Supervisor {
+
+        private final List<Duration> classifications = new ArrayList<>();
+
+        private final List<Duration> backgroundConnects = new ArrayList<>();
+
+        private boolean othersConnected;
+
+        @Override
+        public void classifyLossAfter(DeviceConnection connection, Duration delay) {
+            this.classifications.add(delay);
+        }
+
+        @Override
+        public void connectInBackgroundAfter(DeviceConnection connection, Duration delay) {
+            this.backgroundConnects.add(delay);
+        }
+
+        @Override
+        public boolean othersConnectedSince(DeviceId device, @Nullable Instant instant) {
+            return this.othersConnected;
+        }
+    }
+}
