@@ -9,8 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
+import io.iotgateway.mqtt.transport.DeviceMqttClient;
+import io.iotgateway.mqtt.transport.DeviceLogin;
 import io.iotgateway.credential.DeviceId;
-import io.iotgateway.mqtt.DeviceLogin.LoginFailedException;
+import io.iotgateway.mqtt.transport.DeviceLogin.LoginFailedException;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 import org.apache.commons.logging.Log;

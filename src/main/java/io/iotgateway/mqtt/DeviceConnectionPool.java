@@ -14,6 +14,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.LongSupplier;
 
+import io.iotgateway.mqtt.transport.PahoClasses;
+import io.iotgateway.mqtt.transport.PlatformTls;
 import io.iotgateway.credential.AliyunMqttSigner;
 import io.iotgateway.credential.CredentialService;
 import io.iotgateway.credential.DeviceCredentialsChanged;

@@ -2,6 +2,8 @@ package io.iotgateway.mqtt;
 
 import java.time.Clock;
 
+import io.iotgateway.mqtt.transport.PahoExecutor;
+import io.iotgateway.mqtt.transport.PlatformTls;
 import io.iotgateway.credential.AliyunMqttSigner;
 import io.iotgateway.credential.CredentialService;
 import io.micrometer.core.instrument.MeterRegistry;

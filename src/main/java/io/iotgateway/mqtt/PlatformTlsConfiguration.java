@@ -1,6 +1,8 @@
 package io.iotgateway.mqtt;
 
 import io.iotgateway.credential.SecureMode;
+import io.iotgateway.mqtt.transport.PlatformTls;
+import io.iotgateway.mqtt.transport.PlatformTlsSocketFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

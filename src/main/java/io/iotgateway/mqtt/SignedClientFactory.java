@@ -4,6 +4,9 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
+import io.iotgateway.mqtt.transport.DeviceMqttClient;
+import io.iotgateway.mqtt.transport.DeviceLogin;
+import io.iotgateway.mqtt.transport.PlatformTls;
 import io.iotgateway.credential.AliyunMqttSigner;
 import io.iotgateway.credential.DeviceTriple;
 import io.iotgateway.credential.MqttConnectCredentials;

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
+import io.iotgateway.mqtt.transport.PahoExecutor;
+import io.iotgateway.mqtt.transport.PlatformTls;
 import io.iotgateway.credential.AliyunMqttSigner;
 import io.iotgateway.credential.CredentialService;
 import io.iotgateway.credential.SignMethod;

@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
+import io.iotgateway.mqtt.transport.DeviceLogin;
 import io.iotgateway.credential.DeviceId;
 import io.iotgateway.limit.SlidingWindow;
-import io.iotgateway.mqtt.DeviceLogin.LoginFailedException;
+import io.iotgateway.mqtt.transport.DeviceLogin.LoginFailedException;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,4 +1,4 @@
-package io.iotgateway.mqtt;
+package io.iotgateway.mqtt.transport;
 
 import java.io.IOException;
 
@@ -16,7 +16,7 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  * platform thread that waited for a lock held by an unmounted virtual thread. Paho's classes also read resource
  * bundles when they are initialised. Loaded once, they are never loaded again.
  */
-final class PahoClasses {
+public final class PahoClasses {
 
     private static final Log log = LogFactory.getLog(PahoClasses.class);
 
@@ -28,7 +28,7 @@ final class PahoClasses {
     private PahoClasses() {
     }
 
-    static void load() {
+    public static void load() {
         if (loaded) {
             return;
         }

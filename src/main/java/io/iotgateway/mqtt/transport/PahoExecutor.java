@@ -1,4 +1,4 @@
-package io.iotgateway.mqtt;
+package io.iotgateway.mqtt.transport;
 
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,13 +25,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and idle workers that time out leave a due ping without a worker until something else is submitted (no
  * PINGREQ was sent in 420 s of idleness at keep-alive 60 s, and the platform dropped the idle devices).
  */
-final class PahoExecutor extends ScheduledThreadPoolExecutor {
+public final class PahoExecutor extends ScheduledThreadPoolExecutor {
 
     private final ExecutorService loops = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mqtt-", 0).factory());
 
     private final AtomicInteger running = new AtomicInteger();
 
-    PahoExecutor() {
+    public PahoExecutor() {
         super(1, Thread.ofPlatform().name("mqtt-timer").daemon().factory());
         setRemoveOnCancelPolicy(true);
         // a ping due after shutdown has no client left to ping

@@ -1,4 +1,4 @@
-package io.iotgateway.mqtt;
+package io.iotgateway.mqtt.transport;
 
 import javax.net.ssl.SSLSocketFactory;
 
@@ -10,5 +10,5 @@ import org.jspecify.annotations.Nullable;
  * @param socketFactory verifies the platform's certificate against the trusted roots; {@code null} for a
  * {@code tcp://} endpoint
  */
-record PlatformTls(@Nullable SSLSocketFactory socketFactory) {
+public record PlatformTls(@Nullable SSLSocketFactory socketFactory) {
 }

@@ -1,4 +1,4 @@
-package io.iotgateway.mqtt;
+package io.iotgateway.mqtt.transport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +34,7 @@ import org.springframework.core.io.ClassPathResource;
  * with {@code httpsHostnameVerificationEnabled}, the host name check to each socket. A refused certificate is
  * logged with its reason, since the platform only sees a closed connection.
  */
-final class PlatformTlsSocketFactory {
+public final class PlatformTlsSocketFactory {
 
     static final List<String> BUILTIN_ROOTS = List.of("certs/aliyun-iot-root-ca.pem", "certs/globalsign-root-ca-r1.pem");
 
@@ -43,7 +43,7 @@ final class PlatformTlsSocketFactory {
     private PlatformTlsSocketFactory() {
     }
 
-    static SSLSocketFactory create(boolean builtinRoots, @Nullable SslBundle bundle) {
+    public static SSLSocketFactory create(boolean builtinRoots, @Nullable SslBundle bundle) {
         try {
             KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
             trusted.load(null, null);

@@ -1,4 +1,4 @@
-package io.iotgateway.mqtt;
+package io.iotgateway.mqtt.transport;
 
 import org.eclipse.paho.client.mqttv3.MqttException;
 
@@ -6,7 +6,7 @@ import org.eclipse.paho.client.mqttv3.MqttException;
  * One login of a device, as its {@link DeviceConnection} sees it: up until Paho reports it lost. The real one is
  * {@link DeviceMqttClient}; the connection's unit tests use their own.
  */
-interface DeviceLogin {
+public interface DeviceLogin {
 
     boolean isConnected();
 
@@ -48,7 +48,7 @@ interface DeviceLogin {
 
         private final boolean reachedPlatform;
 
-        LoginFailedException(MqttException cause, boolean reachedPlatform) {
+        public LoginFailedException(MqttException cause, boolean reachedPlatform) {
             super(cause);
             this.reachedPlatform = reachedPlatform;
         }
@@ -58,7 +58,7 @@ interface DeviceLogin {
             return (MqttException) super.getCause();
         }
 
-        boolean reachedPlatform() {
+        public boolean reachedPlatform() {
             return this.reachedPlatform;
         }
     }

@@ -1,4 +1,4 @@
-package io.iotgateway.mqtt;
+package io.iotgateway.mqtt.transport;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;

@@ -1,4 +1,4 @@
-package io.iotgateway.mqtt;
+package io.iotgateway.mqtt.transport;
 
 import java.net.URI;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * at ERROR and closes the client, which its next send does anyway; the connection's callback must see every
  * loss, also of a client the handler has not taken yet (a warm client that another login kicked).
  */
-final class DeviceMqttClient extends MqttAsyncClient implements DeviceLogin {
+public final class DeviceMqttClient extends MqttAsyncClient implements DeviceLogin {
 
     private final @Nullable SSLSocketFactory tls;
 
@@ -37,7 +37,7 @@ final class DeviceMqttClient extends MqttAsyncClient implements DeviceLogin {
 
     private volatile @Nullable IMqttToken connectToken;
 
-    DeviceMqttClient(String serverUri, String clientId, ScheduledExecutorService executor,
+    public DeviceMqttClient(String serverUri, String clientId, ScheduledExecutorService executor,
             @Nullable SSLSocketFactory tls, DeviceLogin.LossListener listener) throws MqttException {
         super(serverUri, clientId, new MemoryPersistence(), new ScheduledExecutorPingSender(executor), executor);
         this.tls = tls;
@@ -92,7 +92,7 @@ final class DeviceMqttClient extends MqttAsyncClient implements DeviceLogin {
     }
 
     /** The network connection was opened, so Paho sent (or was about to send) the CONNECT. */
-    boolean transportOpened() {
+    public boolean transportOpened() {
         return this.wire.opened();
     }
 
