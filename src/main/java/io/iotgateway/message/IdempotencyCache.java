@@ -2,53 +2,53 @@ package io.iotgateway.message;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.iotgateway.credential.DeviceId;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
-
-import org.springframework.http.ResponseEntity;
 
 /**
  * Remembers the answers to requests that carried an {@code Idempotency-Key}, per caller and device, for a window
  * (10 minutes by default), so that a retried request gets the first answer instead of publishing again. A
  * duplicate that arrives while the first is still publishing waits for it and gets its answer.
  * <p>
- * Only successes are remembered: a failure published nothing (or, for 504, maybe something), and a retry with
- * the same key publishes anew. Memory is bounded by a maximum number of keys; past it the oldest keys are
- * forgotten before their window ends. Held in this instance's memory: replicas do not share it.
+ * A Caffeine {@link AsyncCache} of answers: the first request of a key puts its future in, duplicates join that
+ * future, and a future that fails is dropped by Caffeine itself, so only successes are remembered (a failure
+ * published nothing, or for 504 maybe something, and a retry with the same key publishes anew). No global lock.
+ * Memory is bounded by a maximum number of keys; past it Caffeine forgets keys before their window ends, the ones
+ * it expects to be asked for least first. Held in this instance's memory: replicas do not share it.
+ *
+ * @param <T> the answer to a publish
  */
-final class IdempotencyCache {
-
-    private final Clock clock;
+final class IdempotencyCache<T> {
 
     private final Duration window;
-
-    private final int maxKeys;
 
     private final Duration joinTimeout;
 
     private final Runnable onReplay;
 
-    // insertion order is expiry order: the oldest entries are at the head
-    private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>();
+    private final AsyncCache<Key, Answer<T>> answers;
 
     IdempotencyCache(Clock clock, Duration window, int maxKeys, Duration joinTimeout, Runnable onReplay) {
-        this.onReplay = onReplay;
-        this.clock = clock;
         this.window = window;
-        this.maxKeys = maxKeys;
         this.joinTimeout = joinTimeout;
+        this.onReplay = onReplay;
+        this.answers = Caffeine.newBuilder()
+            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+            .expireAfterWrite(window)
+            .maximumSize(maxKeys)
+            // housekeeping (eviction, dropping failed answers) on the caller's thread: no pool to size or load
+            .executor(Runnable::run)
+            .buildAsync();
     }
 
     /**
@@ -57,52 +57,37 @@ final class IdempotencyCache {
      * @param fingerprint what the request was (topic, QoS, payload digest); a reuse of the key for another request
      * is refused with 422
      */
-    ResponseEntity<PublishReceipt> execute(Key key, byte[] fingerprint,
-            Supplier<ResponseEntity<PublishReceipt>> publish) {
-        Entry entry;
-        boolean first;
-        synchronized (this.entries) {
-            Instant now = this.clock.instant();
-            evictExpired(now);
-            entry = this.entries.get(key);
-            first = entry == null;
-            if (first) {
-                entry = new Entry(fingerprint, now);
-                this.entries.put(key, entry);
-                evictOverflow();
-            }
-        }
-        if (!first) {
-            return replay(entry, fingerprint);
+    Outcome<T> execute(Key key, byte[] fingerprint, Supplier<T> publish) {
+        CompletableFuture<Answer<T>> mine = new CompletableFuture<>();
+        CompletableFuture<Answer<T>> first = this.answers.asMap().putIfAbsent(key, mine);
+        if (first != null) {
+            return replay(first, fingerprint);
         }
         try {
-            ResponseEntity<PublishReceipt> answer = publish.get();
-            entry.answer.complete(answer);
-            return answer;
+            T answer = publish.get();
+            mine.complete(new Answer<>(fingerprint, answer));
+            return new Outcome<>(answer, false);
         }
         catch (RuntimeException ex) {
-            synchronized (this.entries) {
-                this.entries.remove(key, entry);
-            }
-            entry.answer.completeExceptionally(ex);
+            mine.completeExceptionally(ex);
             throw ex;
         }
     }
 
-    private ResponseEntity<PublishReceipt> replay(Entry entry, byte[] fingerprint) {
-        if (!Arrays.equals(entry.fingerprint, fingerprint)) {
+    private Outcome<T> replay(CompletableFuture<Answer<T>> first, byte[] fingerprint) {
+        Answer<T> answer = await(first);
+        if (!Arrays.equals(answer.fingerprint(), fingerprint)) {
             throw new GatewayException(ProblemType.IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was used within "
                     + "the last " + this.window.toMinutes() + " minutes for a request with another topic, QoS or "
                     + "payload; use a new key for a new message.");
         }
-        ResponseEntity<PublishReceipt> first = await(entry);
         this.onReplay.run();
-        return ResponseEntity.status(first.getStatusCode()).header("Idempotent-Replayed", "true").body(first.getBody());
+        return new Outcome<>(answer.value(), true);
     }
 
-    private ResponseEntity<PublishReceipt> await(Entry entry) {
+    private Answer<T> await(CompletableFuture<Answer<T>> first) {
         try {
-            return entry.answer.get(this.joinTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return first.get(this.joinTimeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         catch (ExecutionException ex) {
             // the duplicate joined the first request, which failed: it shares the failure
@@ -119,26 +104,9 @@ final class IdempotencyCache {
         }
     }
 
-    private void evictExpired(Instant now) {
-        Instant oldestKept = now.minus(this.window);
-        Iterator<Map.Entry<Key, Entry>> oldest = this.entries.entrySet().iterator();
-        while (oldest.hasNext() && oldest.next().getValue().createdAt.isBefore(oldestKept)) {
-            oldest.remove();
-        }
-    }
-
-    private void evictOverflow() {
-        Iterator<Key> oldest = this.entries.keySet().iterator();
-        while (this.entries.size() > this.maxKeys && oldest.hasNext()) {
-            oldest.next();
-            oldest.remove();
-        }
-    }
-
-    int size() {
-        synchronized (this.entries) {
-            return this.entries.size();
-        }
+    long size() {
+        this.answers.synchronous().cleanUp();
+        return this.answers.synchronous().estimatedSize();
     }
 
     /**
@@ -151,17 +119,15 @@ final class IdempotencyCache {
     record Key(String caller, DeviceId device, String idempotencyKey) {
     }
 
-    private static final class Entry {
+    /**
+     * What a request with a key got.
+     *
+     * @param answer the answer of the request that published
+     * @param replayed this request published nothing: it repeated a request answered before
+     */
+    record Outcome<T>(T answer, boolean replayed) {
+    }
 
-        final byte[] fingerprint;
-
-        final Instant createdAt;
-
-        final CompletableFuture<ResponseEntity<PublishReceipt>> answer = new CompletableFuture<>();
-
-        Entry(byte[] fingerprint, Instant createdAt) {
-            this.fingerprint = fingerprint;
-            this.createdAt = createdAt;
-        }
+    private record Answer<T>(byte[] fingerprint, T value) {
     }
 }

@@ -38,7 +38,7 @@ class MessageService {
 
     private final Clock clock;
 
-    private final IdempotencyCache idempotency;
+    private final IdempotencyCache<ResponseEntity<PublishReceipt>> idempotency;
 
     private final DeviceRateLimiter rateLimiter;
 
@@ -48,7 +48,7 @@ class MessageService {
         this.credentials = credentials;
         this.publisher = publisher;
         this.clock = clock;
-        this.idempotency = new IdempotencyCache(clock, properties.idempotencyWindow(),
+        this.idempotency = new IdempotencyCache<>(clock, properties.idempotencyWindow(),
                 properties.idempotencyMaxKeys(), IDEMPOTENT_JOIN_TIMEOUT, Counter
                     .builder("gateway.publish.idempotent.replays")
                     .description("Requests answered from the idempotency cache instead of publishing again")
@@ -86,7 +86,12 @@ class MessageService {
             return publish(target, payload);
         }
         IdempotencyCache.Key key = new IdempotencyCache.Key(caller, target.device(), checked(idempotencyKey));
-        return this.idempotency.execute(key, fingerprint(target, payload), () -> publish(target, payload));
+        IdempotencyCache.Outcome<ResponseEntity<PublishReceipt>> outcome = this.idempotency.execute(key,
+                fingerprint(target, payload), () -> publish(target, payload));
+        ResponseEntity<PublishReceipt> answer = outcome.answer();
+        return outcome.replayed() ? ResponseEntity.status(answer.getStatusCode())
+            .header("Idempotent-Replayed", "true")
+            .body(answer.getBody()) : answer;
     }
 
     private ResponseEntity<PublishReceipt> publish(PublishTarget target, byte[] payload) {

@@ -31,21 +31,21 @@ class IdempotencyCacheTests {
 
     @Test
     void aRetryWithinTheWindowReplaysTheFirstAnswerWithoutPublishing() {
-        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1), this.replays::incrementAndGet);
+        IdempotencyCache<String> cache = new IdempotencyCache<>(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1), this.replays::incrementAndGet);
 
-        ResponseEntity<PublishReceipt> first = cache.execute(key("k1"), FINGERPRINT, this::publish);
-        ResponseEntity<PublishReceipt> retry = cache.execute(key("k1"), FINGERPRINT, this::publish);
+        IdempotencyCache.Outcome<String> first = cache.execute(key("k1"), FINGERPRINT, this::publish);
+        IdempotencyCache.Outcome<String> retry = cache.execute(key("k1"), FINGERPRINT, this::publish);
 
         assertThat(this.published).hasValue(1);
         assertThat(this.replays).hasValue(1);
-        assertThat(retry.getBody()).isEqualTo(first.getBody());
-        assertThat(retry.getHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
-        assertThat(first.getHeaders().getFirst("Idempotent-Replayed")).isNull();
+        assertThat(retry.answer()).isEqualTo(first.answer());
+        assertThat(retry.replayed()).isTrue();
+        assertThat(first.replayed()).isFalse();
     }
 
     @Test
     void pastTheWindowTheKeyPublishesAgain() {
-        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1), this.replays::incrementAndGet);
+        IdempotencyCache<String> cache = new IdempotencyCache<>(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1), this.replays::incrementAndGet);
         cache.execute(key("k1"), FINGERPRINT, this::publish);
 
         this.clock.advance(Duration.ofMinutes(10).plusMillis(1));
@@ -56,7 +56,7 @@ class IdempotencyCacheTests {
 
     @Test
     void keysAreScopedByCallerAndDevice() {
-        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1), this.replays::incrementAndGet);
+        IdempotencyCache<String> cache = new IdempotencyCache<>(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1), this.replays::incrementAndGet);
 
         cache.execute(key("k1"), FINGERPRINT, this::publish);
         cache.execute(new IdempotencyCache.Key("other-caller", DEVICE, "k1"), FINGERPRINT, this::publish);
@@ -68,7 +68,7 @@ class IdempotencyCacheTests {
 
     @Test
     void failuresAreNotRememberedSoARetryPublishes() {
-        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1), this.replays::incrementAndGet);
+        IdempotencyCache<String> cache = new IdempotencyCache<>(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1), this.replays::incrementAndGet);
 
         assertThatExceptionOfType(GatewayException.class).isThrownBy(() -> cache.execute(key("k1"), FINGERPRINT,
                 () -> {
@@ -82,7 +82,7 @@ class IdempotencyCacheTests {
 
     @Test
     void theSameKeyForAnotherRequestIsRefused() {
-        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1), this.replays::incrementAndGet);
+        IdempotencyCache<String> cache = new IdempotencyCache<>(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1), this.replays::incrementAndGet);
         cache.execute(key("k1"), FINGERPRINT, this::publish);
 
         assertThatExceptionOfType(GatewayException.class)
@@ -92,23 +92,23 @@ class IdempotencyCacheTests {
     }
 
     @Test
-    void memoryIsBoundedByForgettingTheOldestKeys() {
-        IdempotencyCache cache = new IdempotencyCache(this.clock, Duration.ofMinutes(10), 3, Duration.ofSeconds(1), this.replays::incrementAndGet);
+    void memoryIsBoundedByTheMaximumNumberOfKeys() {
+        IdempotencyCache<String> cache = new IdempotencyCache<>(this.clock, Duration.ofMinutes(10), 3, Duration.ofSeconds(1), this.replays::incrementAndGet);
         for (int i = 0; i < 5; i++) {
             cache.execute(key("k" + i), FINGERPRINT, this::publish);
         }
 
         assertThat(cache.size()).isEqualTo(3);
-        cache.execute(key("k4"), FINGERPRINT, this::publish);
-        assertThat(this.published).as("k4 is still remembered").hasValue(5);
-        cache.execute(key("k0"), FINGERPRINT, this::publish);
-        assertThat(this.published).as("k0 was forgotten").hasValue(6);
+        for (int i = 0; i < 5; i++) {
+            cache.execute(key("k" + i), FINGERPRINT, this::publish);
+        }
+        // at least two of the five were forgotten early and published again (which ones is Caffeine's choice)
+        assertThat(this.published.get()).isGreaterThanOrEqualTo(7);
+        assertThat(cache.size()).isEqualTo(3);
     }
 
-    private ResponseEntity<PublishReceipt> publish() {
-        int n = this.published.incrementAndGet();
-        return ResponseEntity.ok(new PublishReceipt("id-" + n, "a61QmwQD5ZF", "mosheep", "/t", 1, 3, "acknowledged",
-                Instant.EPOCH));
+    private String publish() {
+        return "receipt-" + this.published.incrementAndGet();
     }
 
     private static IdempotencyCache.Key key(String idempotencyKey) {
