@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -40,15 +42,23 @@ public final class MosquittoBroker implements AutoCloseable {
 
     private final Path dir;
 
+    // the command that runs mosquitto's own, e.g. "ip netns exec NAME" to start it inside a network namespace
+    private final List<String> launcher;
+
+    // the address it listens on and is reached at
+    private final String host;
+
     private final Thread killOnExit = new Thread(this::destroyProcess, "mosquitto-test-broker-kill");
 
     private int port;
 
     private @Nullable Process process;
 
-    private MosquittoBroker(MosquittoConfig config, Path dir) {
+    private MosquittoBroker(MosquittoConfig config, Path dir, List<String> launcher, String host) {
         this.config = config;
         this.dir = dir;
+        this.launcher = List.copyOf(launcher);
+        this.host = host;
     }
 
     /** Starts describing a broker with its first user; add more users and ACL lines, then {@code start()}. */
@@ -58,8 +68,16 @@ public final class MosquittoBroker implements AutoCloseable {
 
     /** Starts a broker with the given rules; returns once its port accepts connections. */
     public static MosquittoBroker start(MosquittoConfig config) {
+        return start(config, List.of(), LOOPBACK.getHostAddress());
+    }
+
+    /**
+     * Starts a broker through a launcher that runs the {@code mosquitto} command line it is given, listening on
+     * {@code host}; {@link NetworkNamespace} runs one inside its namespace this way.
+     */
+    static MosquittoBroker start(MosquittoConfig config, List<String> launcher, String host) {
         Path dir = createReadableTempDir();
-        MosquittoBroker broker = new MosquittoBroker(config, dir);
+        MosquittoBroker broker = new MosquittoBroker(config, dir, launcher, host);
         try {
             broker.writeFiles();
             broker.launchOnFreePort();
@@ -87,7 +105,7 @@ public final class MosquittoBroker implements AutoCloseable {
      * (the name its test certificate is issued for).
      */
     public String uri() {
-        return (config.tls() != null) ? "ssl://localhost:" + port : "tcp://127.0.0.1:" + port;
+        return (config.tls() != null) ? "ssl://localhost:" + port : "tcp://" + host + ":" + port;
     }
 
     public MosquittoConfig config() {
@@ -189,12 +207,14 @@ public final class MosquittoBroker implements AutoCloseable {
 
     private void launch() {
         Path conf = dir.resolve("mosquitto.conf");
-        writeReadable(conf, config.mosquittoConf(port, "127.0.0.1", dir.resolve("passwd").toString(),
+        writeReadable(conf, config.mosquittoConf(port, host, dir.resolve("passwd").toString(),
                 dir.resolve("acl").toString()));
         Path binary = mosquittoBinary().orElseThrow(() -> new IllegalStateException("mosquitto is not installed"));
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(binary.toString(), "-c", conf.toString()));
         try {
             // the log goes to stderr (unbuffered), and this JVM, not the unprivileged broker, opens the file
-            Process started = new ProcessBuilder(binary.toString(), "-c", conf.toString()).redirectErrorStream(true)
+            Process started = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
                 .start();
             process = started;
@@ -211,7 +231,7 @@ public final class MosquittoBroker implements AutoCloseable {
                 .atMost(STARTUP_TIMEOUT)
                 .pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(25))
-                .until(() -> !started.isAlive() || accepts(port));
+                .until(() -> !started.isAlive() || accepts(host, port));
         }
         catch (ConditionTimeoutException ex) {
             destroyProcess();
@@ -247,9 +267,9 @@ public final class MosquittoBroker implements AutoCloseable {
         }
     }
 
-    private static boolean accepts(int port) {
+    private static boolean accepts(String host, int port) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(LOOPBACK, port), 200);
+            socket.connect(new InetSocketAddress(host, port), 200);
             return true;
         }
         catch (IOException ex) {

@@ -35,21 +35,24 @@ public final class MosquittoConfig {
 
     private final @Nullable Tls tls;
 
+    private final boolean debugLog;
+
     private MosquittoConfig(List<User> users, List<AclRule> aclRules) {
         this(users, aclRules, false, false);
     }
 
     private MosquittoConfig(List<User> users, List<AclRule> aclRules, boolean anonymous, boolean persistent) {
-        this(users, aclRules, anonymous, persistent, null);
+        this(users, aclRules, anonymous, persistent, null, false);
     }
 
     private MosquittoConfig(List<User> users, List<AclRule> aclRules, boolean anonymous, boolean persistent,
-            @Nullable Tls tls) {
+            @Nullable Tls tls, boolean debugLog) {
         this.users = List.copyOf(users);
         this.aclRules = List.copyOf(aclRules);
         this.anonymous = anonymous;
         this.persistent = persistent;
         this.tls = tls;
+        this.debugLog = debugLog;
     }
 
     /**
@@ -58,7 +61,7 @@ public final class MosquittoConfig {
      */
     public MosquittoConfig withTls(Path certFile, Path keyFile) {
         return new MosquittoConfig(this.users, this.aclRules, this.anonymous, this.persistent,
-                new Tls(certFile, keyFile));
+                new Tls(certFile, keyFile), this.debugLog);
     }
 
     public @Nullable Tls tls() {
@@ -71,11 +74,23 @@ public final class MosquittoConfig {
      * broker is down.
      */
     public MosquittoConfig withPersistence() {
-        return new MosquittoConfig(this.users, this.aclRules, this.anonymous, true, this.tls);
+        return new MosquittoConfig(this.users, this.aclRules, this.anonymous, true, this.tls, this.debugLog);
     }
 
     public boolean persistent() {
         return this.persistent;
+    }
+
+    /**
+     * Adds mosquitto's debug log: every packet in and out, such as {@code Received PINGREQ from <client id>}, to
+     * see on the wire what a client sends (keep-alive pings) and when.
+     */
+    public MosquittoConfig withDebugLog() {
+        return new MosquittoConfig(this.users, this.aclRules, this.anonymous, this.persistent, this.tls, true);
+    }
+
+    public boolean debugLog() {
+        return this.debugLog;
     }
 
     /**
@@ -106,7 +121,7 @@ public final class MosquittoConfig {
         }
         List<User> more = new ArrayList<>(users);
         more.add(new User(username, password));
-        return new MosquittoConfig(more, aclRules, this.anonymous, this.persistent, this.tls);
+        return new MosquittoConfig(more, aclRules, this.anonymous, this.persistent, this.tls, this.debugLog);
     }
 
     /**
@@ -124,7 +139,7 @@ public final class MosquittoConfig {
         }
         List<AclRule> more = new ArrayList<>(aclRules);
         more.add(new AclRule(username, access, topicPattern));
-        return new MosquittoConfig(users, more, this.anonymous, this.persistent, this.tls);
+        return new MosquittoConfig(users, more, this.anonymous, this.persistent, this.tls, this.debugLog);
     }
 
     public List<User> users() {
@@ -151,6 +166,7 @@ public final class MosquittoConfig {
                 // a persistent subscriber that is reconnecting still gets the QoS 0 messages meanwhile
                 this.persistent ? "queue_qos0_messages true" : "",
                 "log_dest stderr", "log_type error", "log_type warning", "log_type notice", "log_type information",
+                this.debugLog ? "log_type debug" : "",
                 "connection_messages true", "log_timestamp_format %Y-%m-%dT%H:%M:%S",
                 "# a subscriber that collects every device's messages must not lose any in a burst",
                 "max_inflight_messages 100", "max_queued_messages 100000", "set_tcp_nodelay true", "");

@@ -36,6 +36,13 @@ class MosquittoConfigTests {
     }
 
     @Test
+    void debugLogOnlyWhenAskedFor() {
+        assertThat(CONFIG.mosquittoConf(1883, null, "/d/passwd", "/d/acl")).doesNotContain("log_type debug");
+        assertThat(CONFIG.withDebugLog().mosquittoConf(1883, null, "/d/passwd", "/d/acl"))
+            .contains("\nlog_type debug\n", "\nlog_type information\n");
+    }
+
+    @Test
     void usernamesThatWouldBreakThePasswordOrAclFileAreRejected() {
         assertThatIllegalArgumentException().isThrownBy(() -> CONFIG.withUser("a:b", "secret"));
         assertThatIllegalArgumentException().isThrownBy(() -> CONFIG.withUser("a b", "secret"));

@@ -1,0 +1,162 @@
+package io.iotgateway.mqtt;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
+import io.iotgateway.testsupport.MosquittoBroker;
+import io.iotgateway.testsupport.MosquittoConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Keep-alive seen on the wire: a device that stays idle after a message must send PINGREQ before the broker's
+ * limit of 1.5 x keep-alive (MQTT 3.1.1 §3.1.2.10) and keep its connection, as the platform drops it otherwise
+ * (issue 13 §4). The evidence is mosquitto's own packet log, not the gateway's view of itself.
+ */
+@EnabledIfMosquittoInstalled
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class KeepAliveIntegrationTests {
+
+    private static final String PRODUCT_KEY = "a61QmwQD5ZF";
+
+    private static final Pattern LOGIN = Pattern.compile(" as (\\S+) \\(p\\d+, c\\d+, k(\\d+)");
+
+    private static MosquittoBroker broker;
+
+    @DynamicPropertySource
+    static void gatewayProperties(DynamicPropertyRegistry registry) {
+        registry.add("gateway.platform.endpoint", () -> broker().uri());
+        registry.add("gateway.security.open", () -> "true");
+        List<String> devices = List.of("pinger60", "pinger300");
+        for (int i = 0; i < devices.size(); i++) {
+            String deviceName = devices.get(i);
+            registry.add("gateway.devices[" + i + "].product-key", () -> PRODUCT_KEY);
+            registry.add("gateway.devices[" + i + "].device-name", () -> deviceName);
+            registry.add("gateway.devices[" + i + "].device-secret", () -> "secret-of-" + deviceName);
+        }
+    }
+
+    // started on first use: the property source needs its port before the context, and a skipped class never starts it
+    static synchronized MosquittoBroker broker() {
+        if (broker == null) {
+            // anonymous: the gateway signs with the real clock; debug: the packet log with every PINGREQ
+            broker = MosquittoBroker.start(MosquittoConfig.anonymous().withDebugLog());
+        }
+        return broker;
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Nested
+    @TestPropertySource(properties = "gateway.mqtt.keep-alive=60s")
+    @DirtiesContext
+    class AtSixtySeconds extends IdleDevice {
+
+        @Test
+        void idleDeviceSendsPingreqAndKeepsItsConnection() throws Exception {
+            assertPingsWhileIdle("pinger60", Duration.ofSeconds(60));
+        }
+    }
+
+    /** The default keep-alive, 300 s: takes over five minutes, so it runs only with the tag {@code long}. */
+    @Nested
+    @Tag("long")
+    @DirtiesContext
+    class AtTheDefault extends IdleDevice {
+
+        @Test
+        void idleDeviceSendsPingreqAndKeepsItsConnection() throws Exception {
+            assertPingsWhileIdle("pinger300", Duration.ofSeconds(300));
+        }
+    }
+
+    abstract static class IdleDevice {
+
+        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+        @LocalServerPort
+        int port;
+
+        void assertPingsWhileIdle(String deviceName, Duration keepAlive) throws Exception {
+            assertThat(publish(deviceName)).as("first message").isEqualTo(200);
+            String clientId = loggedInClientId(deviceName, keepAlive);
+
+            // idle from here: Paho owes a PINGREQ one keep-alive after the PUBLISH, the broker drops it at 1.5 x
+            Duration limit = keepAlive.multipliedBy(3).dividedBy(2);
+            await("PINGREQ or disconnect of " + clientId).atMost(limit.plusSeconds(5))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> !linesOf(clientId, "Received PINGREQ from ").isEmpty() || !disconnects(clientId).isEmpty());
+
+            assertThat(linesOf(clientId, "Received PINGREQ from "))
+                .as("PINGREQ from %s within %s of idleness; the broker's lines for it:%n%s", clientId, limit,
+                        String.join("\n", linesOf(clientId, "")))
+                .isNotEmpty();
+            assertThat(disconnects(clientId)).as("disconnects of %s", clientId).isEmpty();
+            // the same connection carries the next message: no second login of the device
+            assertThat(publish(deviceName)).as("message after the idle time").isEqualTo(200);
+            assertThat(logins(deviceName)).as("logins of %s", deviceName).hasSize(1);
+        }
+
+        /** The device's one login so far, with the keep-alive the broker was told. */
+        private String loggedInClientId(String deviceName, Duration keepAlive) {
+            List<String> logins = logins(deviceName);
+            assertThat(logins).as("logins of %s", deviceName).hasSize(1);
+            Matcher login = LOGIN.matcher(logins.get(0));
+            assertThat(login.find()).as("login line %s", logins.get(0)).isTrue();
+            assertThat(login.group(2)).as("keep-alive in the CONNECT").isEqualTo(Long.toString(keepAlive.toSeconds()));
+            return login.group(1);
+        }
+
+        private List<String> logins(String deviceName) {
+            return broker.log()
+                .lines()
+                .filter(line -> line.contains("New client connected") && line.contains(" as " + PRODUCT_KEY + "."
+                        + deviceName + "|"))
+                .toList();
+        }
+
+        private static List<String> disconnects(String clientId) {
+            return linesOf(clientId, "").stream()
+                .filter(line -> line.contains("exceeded timeout") || line.contains("disconnected")
+                        || line.contains("closed its connection"))
+                .toList();
+        }
+
+        private static List<String> linesOf(String clientId, String prefix) {
+            return broker.log().lines().filter(line -> line.contains(prefix + clientId)).toList();
+        }
+
+        private int publish(String deviceName) throws Exception {
+            URI uri = URI.create("http://127.0.0.1:" + this.port + "/api/v1/devices/" + PRODUCT_KEY + "/" + deviceName
+                    + "/user/ping");
+            return this.http.send(HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.ofString("idle soon"))
+                .build(), BodyHandlers.discarding()).statusCode();
+        }
+    }
+}
