@@ -89,6 +89,9 @@ final class DeviceConnection {
 
     private volatile @Nullable Instant lostAt;
 
+    // a background login is due: requests leave the login to it instead of waiting for a platform that is away
+    private volatile boolean reconnecting;
+
     private volatile boolean retired;
 
     private volatile boolean closed;
@@ -117,8 +120,11 @@ final class DeviceConnection {
         /** Calls {@link #classifyLoss()} after {@code delay}. */
         void classifyLossAfter(DeviceConnection connection, Duration delay);
 
-        /** Calls {@link #connectInBackground()} after {@code delay}, within the gateway-wide connect rate. */
-        void connectInBackgroundAfter(DeviceConnection connection, Duration delay);
+        /**
+         * Calls {@link #connectInBackground()} after {@code delay}, within the gateway-wide connect rate.
+         * @return {@code false} when the connection is no longer the pool's (closed, replaced, shutting down)
+         */
+        boolean connectInBackgroundAfter(DeviceConnection connection, Duration delay);
 
         /** Whether a device other than {@code device} has been connected since before {@code instant} and still is. */
         boolean othersConnectedSince(DeviceId device, Instant instant);
@@ -208,17 +214,38 @@ final class DeviceConnection {
         ConnectionState state = this.history.state();
         if (state == ConnectionState.DISCONNECTED
                 || (state == ConnectionState.CONNECTING && this.gate.backgroundLoginUnderWay())) {
-            throw new GatewayException(ProblemType.PLATFORM_UNAVAILABLE, "Device " + this.device + " lost its "
-                    + "connection to the IoT Platform; the gateway is connecting it again. Nothing was published.")
-                .retryAfter(RETRY_SOON)
-                .with("device", this.device.toString());
+            throw reconnectingNow();
         }
         Instant until = this.history.retryAt();
         GatewayFailure failure = this.backoffFailure;
         Instant now = this.clock.instant();
         if (state == ConnectionState.FAILED && until != null && failure != null && now.isBefore(until)) {
-            throw failure.toException(this.device, Duration.between(now, until));
+            throw fastAnswer(failure).toException(this.device, Duration.between(now, until));
         }
+        if (this.reconnecting) {
+            throw reconnectingNow();
+        }
+    }
+
+    private GatewayException reconnectingNow() {
+        return new GatewayException(ProblemType.PLATFORM_UNAVAILABLE, "Device " + this.device + " lost its "
+                + "connection to the IoT Platform; the gateway is connecting it again. Nothing was published.")
+            .retryAfter(RETRY_SOON)
+            .with("device", this.device.toString());
+    }
+
+    /** Leaves the next login to the background, after {@code delay}; requests meanwhile get a fast answer. */
+    private void reconnectInBackground(Duration delay) {
+        this.reconnecting = this.supervisor.connectInBackgroundAfter(this, delay);
+    }
+
+    /** A request refused during a back-off sent nothing: "no answer in time" (504) would say it might have. */
+    private static GatewayFailure fastAnswer(GatewayFailure failure) {
+        if (failure.problemType() != ProblemType.PLATFORM_TIMEOUT) {
+            return failure;
+        }
+        return new GatewayFailure(ProblemType.PLATFORM_UNAVAILABLE, failure.detail() + " Not published; the gateway "
+                + "tries the login again after the back-off.", true);
     }
 
     /**
@@ -230,7 +257,7 @@ final class DeviceConnection {
         if (refusal != null) {
             if (background) {
                 backOff(refusal.failure(), refusal.retryAfter());
-                this.supervisor.connectInBackgroundAfter(this, refusal.retryAfter());
+                reconnectInBackground(refusal.retryAfter());
             }
             throw refusal.failure().toException(this.device, refusal.retryAfter());
         }
@@ -278,7 +305,7 @@ final class DeviceConnection {
                 + backoff.toMillis() + " ms");
         // an unreachable platform is retried without waiting for traffic; refused credentials only on demand
         if (failure.problemType() != ProblemType.CREDENTIALS_REJECTED) {
-            this.supervisor.connectInBackgroundAfter(this, backoff);
+            reconnectInBackground(backoff);
         }
         return failure.toException(this.device, backoff, cause);
     }
@@ -329,7 +356,7 @@ final class DeviceConnection {
         log.warn("Device " + this.device + ": connection presumed dead (" + reason + "); reconnecting");
         this.metrics.deadConnection();
         dead.abort();
-        this.supervisor.connectInBackgroundAfter(this, Duration.ZERO);
+        reconnectInBackground(Duration.ZERO);
     }
 
     /** Paho found the login gone: the platform closed it, a read or write failed, or a ping got no answer. */
@@ -379,7 +406,7 @@ final class DeviceConnection {
                     + "dropped " + connectedFor.toMillis() + " ms after it was opened; the gateway connects the "
                     + "device again in " + wait.toMillis() + " ms.", true), wait);
         }
-        this.supervisor.connectInBackgroundAfter(this, wait);
+        reconnectInBackground(wait);
     }
 
     private void kicked(Duration connectedFor) {
@@ -405,6 +432,7 @@ final class DeviceConnection {
      * gateway-wide connect rate.
      */
     void connectInBackground() {
+        this.reconnecting = false;
         if (this.closed || this.retired || this.login != null) {
             return;
         }

@@ -244,10 +244,12 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle, De
     }
 
     @Override
-    public void connectInBackgroundAfter(DeviceConnection connection, Duration delay) {
-        if (this.running && this.connections.get(connection.device()) == connection) {
-            this.backgroundConnects.connectAfter(connection, delay);
+    public boolean connectInBackgroundAfter(DeviceConnection connection, Duration delay) {
+        if (!this.running || this.connections.get(connection.device()) != connection) {
+            return false;
         }
+        this.backgroundConnects.connectAfter(connection, delay);
+        return true;
     }
 
     /** The source of the connections-by-state gauges: a count, without building 10,000 statuses per scrape. */

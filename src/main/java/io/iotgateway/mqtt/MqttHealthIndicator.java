@@ -51,7 +51,9 @@ class MqttHealthIndicator extends AbstractHealthIndicator {
     private static boolean platformUnreachable(ConnectionStatus status) {
         return switch (status.state()) {
             case DISCONNECTED -> true;
-            case FAILED -> status.lastProblem() != ProblemType.CREDENTIALS_REJECTED
+            // also while it is trying again; a first login (no problem yet) says nothing about the platform
+            case FAILED, CONNECTING -> status.lastProblem() != null
+                    && status.lastProblem() != ProblemType.CREDENTIALS_REJECTED
                     && status.lastProblem() != ProblemType.DEVICE_KICKED
                     && status.lastProblem() != ProblemType.UNKNOWN_DEVICE;
             default -> false;

@@ -197,20 +197,26 @@ class DeviceConnectionTests {
     void theDeviceGetsFiveLoginsAMinuteButRefusedSocketsDoNotCount() {
         DeviceConnection quick = connection(settings(Map.of("gateway.mqtt.reconnect-backoff", "100ms",
                 "gateway.mqtt.reconnect-backoff-max", "100ms")));
-        for (int i = 0; i < 5; i++) {
-            // the TCP connection was refused: no CONNECT reached the platform
+        // the TCP connection was refused: no CONNECT reached the platform
+        this.logins.failNext(MqttException.REASON_CODE_SERVER_CONNECT_ERROR, false);
+        assertProblem(() -> publish(quick), ProblemType.PLATFORM_UNAVAILABLE, 1);
+        for (int i = 0; i < 4; i++) {
+            this.clock.advance(Duration.ofMillis(200));
             this.logins.failNext(MqttException.REASON_CODE_SERVER_CONNECT_ERROR, false);
-            assertProblem(() -> publish(quick), ProblemType.PLATFORM_UNAVAILABLE, 1);
-            this.clock.advance(Duration.ofMillis(200));
+            quick.connectInBackground();
         }
         for (int i = 0; i < 5; i++) {
-            this.logins.failNext(MqttException.REASON_CODE_CLIENT_TIMEOUT, true);
-            assertProblem(() -> publish(quick), ProblemType.PLATFORM_TIMEOUT, 1);
             this.clock.advance(Duration.ofMillis(200));
+            this.logins.failNext(MqttException.REASON_CODE_CLIENT_TIMEOUT, true);
+            quick.connectInBackground();
         }
+        this.clock.advance(Duration.ofMillis(200));
 
-        assertProblem(() -> publish(quick), ProblemType.CONNECT_LIMITED, 58, 59);
+        quick.connectInBackground();
+
         assertThat(this.logins.attempts).isEqualTo(10);
+        assertThat(quick.status().lastProblem()).isEqualTo(ProblemType.CONNECT_LIMITED);
+        assertProblem(() -> publish(quick), ProblemType.CONNECT_LIMITED, 58, 59);
     }
 
     @Test
@@ -465,8 +471,9 @@ class DeviceConnectionTests {
         }
 
         @Override
-        public void connectInBackgroundAfter(DeviceConnection connection, Duration delay) {
+        public boolean connectInBackgroundAfter(DeviceConnection connection, Duration delay) {
             this.backgroundConnects.add(delay);
+            return true;
         }
 
         @Override
