@@ -1,13 +1,11 @@
 package io.iotgateway.message;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.iotgateway.credential.DeviceId;
+import io.iotgateway.testsupport.MutableClock;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 import org.junit.jupiter.api.Test;
@@ -113,29 +111,5 @@ class IdempotencyCacheTests {
 
     private static IdempotencyCache.Key key(String idempotencyKey) {
         return new IdempotencyCache.Key("anonymous", DEVICE, idempotencyKey);
-    }
-
-    private static final class MutableClock extends Clock {
-
-        private Instant now = Instant.parse("2026-11-26T10:00:00Z");
-
-        void advance(Duration duration) {
-            this.now = this.now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return this.now;
-        }
     }
 }

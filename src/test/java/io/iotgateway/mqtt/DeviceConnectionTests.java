@@ -1,10 +1,7 @@
 package io.iotgateway.mqtt;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -14,6 +11,7 @@ import java.util.function.Consumer;
 
 import io.iotgateway.mqtt.transport.DeviceLogin;
 import io.iotgateway.credential.DeviceId;
+import io.iotgateway.testsupport.MutableClock;
 import io.iotgateway.limit.SlidingWindow;
 import io.iotgateway.mqtt.transport.DeviceLogin.LoginFailedException;
 import io.iotgateway.web.GatewayException;
@@ -338,38 +336,6 @@ class DeviceConnectionTests {
     private static MqttProperties settings(Map<String, String> properties) {
         return new Binder(new MapConfigurationPropertySource(properties))
             .bindOrCreate("gateway.mqtt", Bindable.of(MqttProperties.class));
-    }
-
-    /** A clock whose instant and nanoseconds move together, only when told. */
-    static final class MutableClock extends Clock {
-
-        private Instant now = Instant.parse("2026-12-03T10:00:00Z");
-
-        private long nanos = 1_000_000_000L;
-
-        void advance(Duration duration) {
-            this.now = this.now.plus(duration);
-            this.nanos += duration.toNanos();
-        }
-
-        long nanos() {
-            return this.nanos;
-        }
-
-        @Override
-        public Instant instant() {
-            return this.now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 
     private final class FakeLogin implements DeviceLogin {
