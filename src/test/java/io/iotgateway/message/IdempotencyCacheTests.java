@@ -1,7 +1,6 @@
 package io.iotgateway.message;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.iotgateway.credential.DeviceId;
@@ -10,7 +9,6 @@ import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.http.ResponseEntity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
