@@ -78,16 +78,21 @@ final class BackgroundConnects {
         this.due.add(task);
     }
 
+    /** Logs the connection in when its turn comes and then runs {@code whenDone}, whatever the outcome (warm-up). */
+    void connectInTurn(DeviceConnection connection, Runnable whenDone) {
+        this.due.add(() -> startLogin(connection, whenDone));
+    }
+
     private void enqueue(DeviceConnection connection) {
         if (this.queued.add(connection)) {
             this.due.add(() -> {
                 this.queued.remove(connection);
-                startLogin(connection);
+                startLogin(connection, () -> { });
             });
         }
     }
 
-    private void startLogin(DeviceConnection connection) {
+    private void startLogin(DeviceConnection connection, Runnable whenDone) {
         try {
             awaitRate();
             this.running.acquire();
@@ -102,6 +107,7 @@ final class BackgroundConnects {
             }
             finally {
                 this.running.release();
+                whenDone.run();
             }
         });
     }

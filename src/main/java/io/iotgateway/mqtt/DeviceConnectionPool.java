@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 import io.iotgateway.mqtt.transport.PahoClasses;
@@ -323,19 +324,26 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle, De
         long start = System.nanoTime();
         List<DeviceId> devices = this.credentials.deviceIds();
         List<DeviceId> warm = devices.subList(0, Math.min(devices.size(), this.settings.maxConnections()));
+        AtomicInteger unfinished = new AtomicInteger(warm.size() + 1);
+        Runnable oneDone = () -> {
+            if (unfinished.decrementAndGet() == 0) {
+                log.info("Warm-up: " + countInState(ConnectionState.CONNECTED) + " of " + warm.size()
+                        + " devices connected in " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+            }
+        };
         for (int i = 0; i < warm.size() && this.running; i++) {
             DeviceConnection connection = connectionFor(warm.get(i));
             if (i == 0) {
-                // on this platform thread, in the rate
-                this.backgroundConnects.runInTurn(() -> awaitRateAndConnect(connection));
+                // on this platform thread, in the rate, before any virtual thread logs a device in
+                awaitRateAndConnect(connection);
+                oneDone.run();
             }
             else {
-                this.backgroundConnects.connectAfter(connection, Duration.ZERO);
+                this.backgroundConnects.connectInTurn(connection, oneDone);
             }
         }
-        this.backgroundConnects.runInTurn(() -> log.info("Warm-up: " + countInState(ConnectionState.CONNECTED)
-                + " of " + warm.size() + " devices connected, the last logins still under way, after "
-                + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms"));
+        // the list is queued: the last login to finish says how long all took
+        oneDone.run();
     }
 
     private void awaitRateAndConnect(DeviceConnection connection) {
