@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -43,8 +42,6 @@ import java.util.stream.Stream;
 public final class Bench {
 
     static final String PRODUCT_KEY = "a1BenchProd";
-
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private static final Pattern HEALTH_CONNECTED = Pattern
         .compile("\"mqtt\"\\s*:\\s*\\{[^}]*?\"connected\"\\s*:\\s*(\\d+)");
@@ -874,10 +871,6 @@ public final class Bench {
                 String.format(format, args));
     }
 
-    static String stamp() {
-        return LocalDateTime.now().format(STAMP);
-    }
-
     // ---------------------------------------------------------------- child processes
 
     record Child(String name, Process process, Path log, long started) {
@@ -975,158 +968,6 @@ public final class Bench {
         }
         catch (IOException ex) {
             log("could not delete %s: %s", root, ex);
-        }
-    }
-
-    // ---------------------------------------------------------------- options
-
-    static final class Options {
-
-        int devices = 1000;
-
-        int bigDevices = 10_000;
-
-        double rate = 2000;
-
-        int qos = 1;
-
-        int payload = 256;
-
-        Duration duration = Duration.ofSeconds(10);
-
-        Duration bigDuration = Duration.ofSeconds(8);
-
-        // the gateway's JIT compiler keeps one of the two cores half busy for about 50 s under load (measured per
-        // thread in /proc): a shorter warm-up measures the compiler, not the gateway
-        Duration warmup = Duration.ofSeconds(60);
-
-        Duration rateWarmup = Duration.ofSeconds(2);
-
-        int concurrency = 64;
-
-        int maxInflight = 256;
-
-        int coldSamples = 30;
-
-        int pubMessages = 200;
-
-        int pubConcurrency = 2;
-
-        int connectConcurrency = 200;
-
-        int httpClients = 1;
-
-        int pairedRounds = 3;
-
-        Duration connectTimeout = Duration.ofSeconds(240);
-
-        Duration startTimeout = Duration.ofSeconds(180);
-
-        Duration waitIdle = Duration.ofSeconds(60);
-
-        boolean quick;
-
-        boolean profile;
-
-        Path gatewayJar;
-
-        String commit = "unknown";
-
-        String java = ProcessHandle.current().info().command().orElse("java");
-
-        List<String> serverJvm = new ArrayList<>(List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError"));
-
-        List<String> gatewayArgs = new ArrayList<>();
-
-        Set<String> skip = new HashSet<>();
-
-        String mosquitto = "/usr/sbin/mosquitto";
-
-        String mosquittoPub = "mosquitto_pub";
-
-        Path work;
-
-        Path tmp;
-
-        Path out;
-
-        String command = "";
-
-        static Options parse(String[] args) throws IOException {
-            Options o = new Options();
-            List<String> list = List.of(args);
-            if (list.contains("--quick")) {
-                o.quick = true;
-                o.devices = 300;
-                o.bigDevices = 1000;
-                o.rate = 500;
-                o.duration = Duration.ofSeconds(3);
-                o.bigDuration = Duration.ofSeconds(3);
-                o.warmup = Duration.ofSeconds(2);
-                o.rateWarmup = Duration.ofSeconds(1);
-                o.concurrency = 32;
-                o.coldSamples = 5;
-                o.pubMessages = 20;
-                o.connectConcurrency = 50;
-                o.pairedRounds = 1;
-            }
-            String stamp = stamp();
-            Path results = null;
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                switch (arg) {
-                    case "--quick" -> {
-                    }
-                    case "--profile" -> o.profile = true;
-                    case "--devices" -> o.devices = Integer.parseInt(args[++i]);
-                    case "--big-devices" -> o.bigDevices = Integer.parseInt(args[++i]);
-                    case "--rate" -> o.rate = Double.parseDouble(args[++i]);
-                    case "--qos" -> o.qos = Integer.parseInt(args[++i]);
-                    case "--payload" -> o.payload = Integer.parseInt(args[++i]);
-                    case "--duration" -> o.duration = Duration.ofMillis((long) (Double.parseDouble(args[++i]) * 1000));
-                    case "--big-duration" -> o.bigDuration = Duration.ofMillis((long) (Double.parseDouble(args[++i]) * 1000));
-                    case "--warmup" -> o.warmup = Duration.ofMillis((long) (Double.parseDouble(args[++i]) * 1000));
-                    case "--concurrency" -> o.concurrency = Integer.parseInt(args[++i]);
-                    case "--cold-samples" -> o.coldSamples = Integer.parseInt(args[++i]);
-                    case "--pub-messages" -> o.pubMessages = Integer.parseInt(args[++i]);
-                    case "--connect-concurrency" -> o.connectConcurrency = Integer.parseInt(args[++i]);
-                    case "--max-inflight" -> o.maxInflight = Integer.parseInt(args[++i]);
-                    case "--http-clients" -> o.httpClients = Integer.parseInt(args[++i]);
-                    case "--paired" -> o.pairedRounds = Integer.parseInt(args[++i]);
-                    case "--wait-idle" -> o.waitIdle = Duration.ofSeconds(Long.parseLong(args[++i]));
-                    case "--gateway-jar" -> o.gatewayJar = Path.of(args[++i]).toAbsolutePath();
-                    case "--commit" -> o.commit = args[++i];
-                    case "--server-jvm" -> o.serverJvm = new ArrayList<>(List.of(args[++i].trim().split("\\s+")));
-                    case "--gateway-arg" -> o.gatewayArgs.add(args[++i]);
-                    case "--skip" -> o.skip.addAll(List.of(args[++i].split(",")));
-                    case "--results" -> results = Path.of(args[++i]);
-                    case "--work" -> o.work = Path.of(args[++i]).toAbsolutePath();
-                    case "--tmp" -> o.tmp = Path.of(args[++i]).toAbsolutePath();
-                    case "--command" -> o.command = args[++i];
-                    default -> throw new IllegalArgumentException("unknown option " + arg + " (see bench/run.sh --help)");
-                }
-            }
-            if (o.gatewayJar == null || !Files.isRegularFile(o.gatewayJar)) {
-                throw new IllegalArgumentException("--gateway-jar must name the gateway's jar");
-            }
-            if (o.qos != 0 && o.qos != 1) {
-                throw new IllegalArgumentException("--qos must be 0 or 1");
-            }
-            if (o.devices < 1 || o.bigDevices < 1 || o.rate <= 0 || o.payload < 0 || o.concurrency < 1) {
-                throw new IllegalArgumentException("devices, rate and concurrency must be positive");
-            }
-            if (o.work == null) {
-                o.work = Path.of("bench", "target", "runs", stamp).toAbsolutePath();
-            }
-            if (results == null) {
-                // a smoke check's figures are not results: its report stays with its logs
-                results = o.quick ? o.work : Path.of("bench", "results");
-            }
-            o.out = results.resolve(o.work.getFileName() + ".md").toAbsolutePath();
-            if (o.tmp == null) {
-                o.tmp = Files.createTempDirectory("iot-gateway-bench-");
-            }
-            return o;
         }
     }
 }

@@ -13,7 +13,7 @@ final class Report {
 
     private static final long GIB_KB = 1024L * 1024;
 
-    private final Bench.Options options;
+    private final Options options;
 
     private final Map<String, String> facts;
 
@@ -25,7 +25,7 @@ final class Report {
 
     private final StringBuilder out = new StringBuilder();
 
-    Report(Bench.Options options, Map<String, String> facts, Map<String, Result> results, List<String> notes,
+    Report(Options options, Map<String, String> facts, Map<String, Result> results, List<String> notes,
             GatewayMetadata metadata) {
         this.options = options;
         this.facts = facts;
@@ -35,7 +35,7 @@ final class Report {
     }
 
     String markdown() {
-        Bench.Options o = this.options;
+        Options o = this.options;
         line("# iot-gateway benchmark, " + this.facts.getOrDefault("Date", ""));
         line();
         line("Command: `" + (o.command.isBlank() ? "bench/run.sh" : o.command) + "`" + (o.quick ? " (quick mode: a smoke check, not for the figures)" : ""));
@@ -134,7 +134,7 @@ final class Report {
         if (gw == null && !this.results.containsKey("a.max") && !this.results.containsKey("b.max")) {
             return;
         }
-        Bench.Options o = this.options;
+        Options o = this.options;
         line(String.format(Locale.ROOT, "## Maximum throughput: QoS %d, %d devices, %d-byte payload", o.qos,
                 o.devices, o.payload));
         line();
@@ -224,7 +224,7 @@ final class Report {
         if (gw == null && !this.results.containsKey("a.rate")) {
             return;
         }
-        Bench.Options o = this.options;
+        Options o = this.options;
         line(String.format(Locale.ROOT, "## Latency at a fixed %.0f msg/s: QoS %d, %d devices", o.rate, o.qos,
                 o.devices));
         line();
@@ -348,7 +348,7 @@ final class Report {
     }
 
     private void targets() {
-        Bench.Options o = this.options;
+        Options o = this.options;
         line("## Targets of issue 6");
         line();
         line("| Target | Measured | Verdict |");
