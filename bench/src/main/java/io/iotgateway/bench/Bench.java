@@ -46,17 +46,15 @@ public final class Bench {
     private static final Pattern HEALTH_CONNECTED = Pattern
         .compile("\"mqtt\"\\s*:\\s*\\{[^}]*?\"connected\"\\s*:\\s*(\\d+)");
 
-    private static final List<Child> children = new ArrayList<>();
-
     /** How long a gateway may take to stop after SIGTERM: about what the Helm chart's pods get (30 s drain + slack). */
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(45);
 
     // unmeasured seconds before each paired round: connections re-established, queues filled
     private static final Duration PAIRED_SETTLE = Duration.ofSeconds(3);
 
-    private static Path pidFile;
-
     private final Options options;
+
+    private final Processes processes;
 
     private final Map<String, Result> results = new LinkedHashMap<>();
 
@@ -83,6 +81,7 @@ public final class Bench {
 
     private Bench(Options options) {
         this.options = options;
+        this.processes = new Processes(options.work.resolve("pids"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -91,9 +90,8 @@ public final class Bench {
         Files.createDirectories(options.work);
         Files.createDirectories(options.tmp);
         setReadable(options.tmp);
-        pidFile = options.work.resolve("pids");
-        Runtime.getRuntime().addShutdownHook(new Thread(Bench::stopAll, "bench-cleanup"));
         Bench bench = new Bench(options);
+        Runtime.getRuntime().addShutdownHook(new Thread(bench.processes::stopAll, "bench-cleanup"));
         int status = 0;
         try {
             bench.run();
@@ -105,7 +103,7 @@ public final class Bench {
             bench.notes.add("The run stopped early: " + ex.getMessage());
         }
         finally {
-            stopAll();
+            bench.processes.stopAll();
         }
         String report = new Report(options, bench.facts, bench.results, bench.notes, bench.metadata).markdown();
         Files.createDirectories(options.out.getParent());
@@ -152,14 +150,6 @@ public final class Bench {
         catch (Exception ex) {
             log("%s failed: %s", name, ex.getMessage());
             this.notes.add(name + " failed: " + ex.getMessage());
-        }
-    }
-
-    /** Stops the scenarios of a server that died (an OutOfMemoryError, say), saying so in the report. */
-    private static void checkAlive(Child child, String during) {
-        if (!child.process().isAlive()) {
-            throw new IllegalStateException(child.name() + " exited with code " + child.process().exitValue()
-                    + " during \"" + during + "\"; its log ends: " + tail(child.log()).replace("\n", " "));
         }
     }
 
@@ -212,7 +202,7 @@ public final class Bench {
             }
         }
         finally {
-            stop(app, Duration.ofSeconds(20));
+            this.processes.stop(app, Duration.ofSeconds(20));
         }
     }
 
@@ -231,7 +221,7 @@ public final class Bench {
                 "--server.address=127.0.0.1", "--spring.threads.virtual.enabled=true",
                 "--spring.main.banner-mode=off", "--bench.tmp=" + o.tmp));
         log("(b) HTTP ceiling: trivial Spring MVC endpoint on port %d", port);
-        Child app = start("http-ceiling", command, log, o.tmp);
+        Child app = this.processes.start("http-ceiling", command, log, o.tmp);
         String baseUrl = "http://127.0.0.1:" + port;
         double startup = awaitReady(app, baseUrl + "/ready", Duration.ofSeconds(90));
         this.facts.putIfAbsent("HTTP ceiling start-up", String.format("%.1f s", startup));
@@ -281,9 +271,9 @@ public final class Bench {
             }
         }
         finally {
-            stop(ceiling.child(), Duration.ofSeconds(20));
+            this.processes.stop(ceiling.child(), Duration.ofSeconds(20));
             if (gateway != null) {
-                stop(gateway.child, SHUTDOWN_GRACE);
+                this.processes.stop(gateway.child, SHUTDOWN_GRACE);
             }
         }
     }
@@ -348,7 +338,7 @@ public final class Bench {
             scrape(gateway, "gateway-" + o.devices);
         }
         finally {
-            this.facts.put("Gateway (" + o.devices + " devices) shutdown", stopDescribed(gateway.child,
+            this.facts.put("Gateway (" + o.devices + " devices) shutdown", this.processes.stopDescribed(gateway.child,
                     SHUTDOWN_GRACE));
         }
         if (o.profile) {
@@ -360,13 +350,13 @@ public final class Bench {
     private void profile(Path recording) {
         Path jfr = Path.of(this.options.java).resolveSibling("jfr");
         try {
-            String samples = run(List.of(jfr.toString(), "print", "--events", "jdk.ExecutionSample", "--stack-depth",
+            String samples = Processes.output(List.of(jfr.toString(), "print", "--events", "jdk.ExecutionSample", "--stack-depth",
                     "200", recording.toString()), Duration.ofSeconds(120));
             Profile profile = Profile.of(samples);
             this.facts.put("profile", profile.samples + " samples\n\n" + profile.markdown(20));
             for (String view : List.of("hot-methods", "allocation-by-class", "gc")) {
                 Files.writeString(this.options.work.resolve(recording.getFileName() + "." + view + ".txt"),
-                        run(List.of(jfr.toString(), "view", "--width", "180", view, recording.toString()),
+                        Processes.output(List.of(jfr.toString(), "view", "--width", "180", view, recording.toString()),
                                 Duration.ofSeconds(120)));
             }
         }
@@ -422,7 +412,7 @@ public final class Bench {
             scrape(gateway, "gateway-" + o.bigDevices);
         }
         finally {
-            this.facts.put("Gateway (" + o.bigDevices + " devices) shutdown", stopDescribed(gateway.child,
+            this.facts.put("Gateway (" + o.bigDevices + " devices) shutdown", this.processes.stopDescribed(gateway.child,
                     SHUTDOWN_GRACE));
         }
     }
@@ -503,7 +493,7 @@ public final class Bench {
             .replace(o.gatewayJar.toString(), "<jar>")
             .replace(o.tmp.toString(), "<tmp>"));
         log("%s: %d devices, port %d %s", name, devices.size(), port, extra.isEmpty() ? "" : extra);
-        Child child = start(name, command, o.work.resolve(name + ".log"), dir);
+        Child child = this.processes.start(name, command, o.work.resolve(name + ".log"), dir);
         String baseUrl = "http://127.0.0.1:" + port;
         double startup = awaitReady(child, baseUrl + "/actuator/health/readiness", o.startTimeout);
         log("%s ready after %.1f s", name, startup);
@@ -537,7 +527,7 @@ public final class Bench {
         line.add(Long.toString(gateway.child.pid()));
         line.addAll(List.of(command));
         try {
-            return run(line, Duration.ofSeconds(60));
+            return Processes.output(line, Duration.ofSeconds(60));
         }
         catch (IOException ex) {
             this.notes.add("jcmd " + String.join(" ", command) + " failed: " + ex.getMessage());
@@ -550,8 +540,8 @@ public final class Bench {
         Path jcmd = Path.of(this.options.java).resolveSibling("jcmd");
         String pid = Long.toString(gateway.child.pid());
         try {
-            run(List.of(jcmd.toString(), pid, "GC.run"), Duration.ofSeconds(60));
-            String info = run(List.of(jcmd.toString(), pid, "GC.heap_info"), Duration.ofSeconds(30));
+            Processes.output(List.of(jcmd.toString(), pid, "GC.run"), Duration.ofSeconds(60));
+            String info = Processes.output(List.of(jcmd.toString(), pid, "GC.heap_info"), Duration.ofSeconds(30));
             Matcher used = Pattern.compile("(?:total|committed) (\\d+)K, used (\\d+)K").matcher(info);
             if (used.find()) {
                 this.facts.put(key, String.format("%.0f MiB used of %.0f MiB committed after a full GC",
@@ -608,7 +598,7 @@ public final class Bench {
             .reduce((a, b) -> a + "; " + b)
             .orElse(""));
         log("mosquitto on 127.0.0.1:%d", this.brokerPort);
-        Child broker = start("mosquitto", List.of(o.mosquitto, "-c", conf.toString()),
+        Child broker = this.processes.start("mosquitto", List.of(o.mosquitto, "-c", conf.toString()),
                 o.work.resolve("mosquitto.log"), dir);
         this.brokerPid = broker.pid();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -619,7 +609,7 @@ public final class Bench {
             }
             catch (IOException ex) {
                 if (!broker.process().isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("mosquitto did not start: " + tail(broker.log()));
+                    throw new IllegalStateException("mosquitto did not start: " + broker.tail());
                 }
                 Load.sleep(Duration.ofMillis(50));
             }
@@ -641,9 +631,9 @@ public final class Bench {
         boolean said = false;
         while (true) {
             long machine = ProcStat.machineBusyMillis();
-            long ours = ourCpuMillis();
+            long ours = this.processes.cpuMillis();
             Load.sleep(Duration.ofSeconds(2));
-            long busy = (ProcStat.machineBusyMillis() - machine) - (ourCpuMillis() - ours);
+            long busy = (ProcStat.machineBusyMillis() - machine) - (this.processes.cpuMillis() - ours);
             double share = busy / (2000.0 * cpus);
             double waited = (System.nanoTime() - begin) / 1e9;
             if (share < 0.15 || System.nanoTime() > deadline) {
@@ -662,17 +652,6 @@ public final class Bench {
         }
     }
 
-    /** CPU used by this JVM and the processes it started (their idle CPU is not the other users' load). */
-    private static long ourCpuMillis() {
-        long total = Math.max(0, ProcStat.self().cpuMillis());
-        synchronized (children) {
-            for (Child child : children) {
-                total += Math.max(0, ProcStat.read(child.pid()).cpuMillis());
-            }
-        }
-        return total;
-    }
-
     // ---------------------------------------------------------------- facts about the run
 
     private void describeEnvironment() {
@@ -686,7 +665,7 @@ public final class Bench {
         this.facts.put("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         String version = "";
         try {
-            version = run(List.of(o.mosquitto, "-h"), Duration.ofSeconds(5)).lines().findFirst().orElse("");
+            version = Processes.output(List.of(o.mosquitto, "-h"), Duration.ofSeconds(5)).lines().findFirst().orElse("");
         }
         catch (IOException ex) {
             version = "unknown: " + ex.getMessage();
@@ -741,7 +720,7 @@ public final class Bench {
 
     private void add(Result result, Child server) {
         add(result);
-        checkAlive(server, result.system + ", " + result.scenario);
+        server.checkAlive(result.system + ", " + result.scenario);
     }
 
     /** {@code count} device indexes spread evenly over {@code devices}. */
@@ -771,7 +750,7 @@ public final class Bench {
         while (System.nanoTime() < deadline) {
             if (!child.process().isAlive()) {
                 throw new IllegalStateException(child.name() + " exited with " + child.process().exitValue() + ": "
-                        + tail(child.log()));
+                        + child.tail());
             }
             try {
                 HttpResponse<Void> response = this.control.send(HttpRequest.newBuilder(URI.create(url))
@@ -798,14 +777,14 @@ public final class Bench {
         // once a 10,000-device gateway logged its start and then nothing for 180 s: keep its threads for a look
         Path dump = child.log().resolveSibling(child.name() + "-not-ready-threads.txt");
         try {
-            Files.writeString(dump, run(List.of(Path.of(this.options.java).resolveSibling("jcmd").toString(),
+            Files.writeString(dump, Processes.output(List.of(Path.of(this.options.java).resolveSibling("jcmd").toString(),
                     Long.toString(child.pid()), "Thread.print"), Duration.ofSeconds(60)));
         }
         catch (IOException ex) {
             this.notes.add("jcmd Thread.print for " + child.name() + " failed: " + ex.getMessage());
         }
         throw new IllegalStateException(child.name() + " was not ready after " + timeout.toSeconds() + " s (threads: "
-                + dump.getFileName() + "): " + tail(child.log()));
+                + dump.getFileName() + "): " + child.tail());
     }
 
     private String get(String url) {
@@ -831,23 +810,7 @@ public final class Bench {
         }
     }
 
-    private static String run(List<String> command, Duration timeout) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            byte[] out = process.getInputStream().readAllBytes();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-            }
-            return new String(out, StandardCharsets.UTF_8);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            return "";
-        }
-    }
-
-    private static String readQuietly(Path file) {
+    static String readQuietly(Path file) {
         try {
             return Files.readString(file);
         }
@@ -856,12 +819,7 @@ public final class Bench {
         }
     }
 
-    static String tail(Path log) {
-        List<String> lines = readQuietly(log).lines().toList();
-        return "\n  ..." + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-    }
-
-    private static void setReadable(Path path) throws IOException {
+    static void setReadable(Path path) throws IOException {
         Files.setPosixFilePermissions(path,
                 PosixFilePermissions.fromString(Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
     }
@@ -869,94 +827,6 @@ public final class Bench {
     static void log(String format, Object... args) {
         System.out.printf("[bench %s] %s%n", LocalDateTime.now().toLocalTime().withNano(0),
                 String.format(format, args));
-    }
-
-    // ---------------------------------------------------------------- child processes
-
-    record Child(String name, Process process, Path log, long started) {
-
-        long pid() {
-            return this.process.pid();
-        }
-    }
-
-    private static Child start(String name, List<String> command, Path log, Path dir) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .directory(dir.toFile());
-        long started = System.nanoTime();
-        Child child = new Child(name, builder.start(), log, started);
-        synchronized (children) {
-            children.add(child);
-            writePids();
-        }
-        return child;
-    }
-
-    /** Stops a gateway and says how: the seconds SIGTERM took, or that it had to be killed. */
-    private static String stopDescribed(Child child, Duration grace) {
-        boolean alive = child.process().isAlive();
-        double seconds = stop(child, grace);
-        if (!alive) {
-            return "had exited already (code " + child.process().exitValue() + ")";
-        }
-        int code = child.process().exitValue();
-        if (code == 137 || code == 9) {
-            return String.format(Locale.ROOT, "did not exit within %d s of SIGTERM: killed", grace.toSeconds());
-        }
-        return String.format(Locale.ROOT, "%.1f s after SIGTERM (exit code %d)", seconds, code);
-    }
-
-    /** SIGTERM, then SIGKILL after the grace period; returns the seconds it took to exit. */
-    private static double stop(Child child, Duration grace) {
-        long begin = System.nanoTime();
-        Process process = child.process();
-        if (process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                    log("%s did not stop within %d s: killing it", child.name(), grace.toSeconds());
-                    process.destroyForcibly();
-                    process.waitFor(10, TimeUnit.SECONDS);
-                }
-            }
-            catch (InterruptedException ex) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-        synchronized (children) {
-            children.remove(child);
-            writePids();
-        }
-        return (System.nanoTime() - begin) / 1e9;
-    }
-
-    private static void stopAll() {
-        List<Child> running;
-        synchronized (children) {
-            running = new ArrayList<>(children);
-        }
-        // the gateway first (it disconnects from the broker), the broker last
-        running.sort(Comparator.comparing((Child child) -> child.name().equals("mosquitto")));
-        for (Child child : running) {
-            stop(child, Duration.ofSeconds(20));
-        }
-    }
-
-    /** The pids of the running children, for run.sh's trap should this JVM be killed outright. */
-    private static void writePids() {
-        if (pidFile == null) {
-            return;
-        }
-        StringBuilder text = new StringBuilder();
-        children.forEach(child -> text.append(child.pid()).append(' ').append(child.name()).append('\n'));
-        try {
-            Files.writeString(pidFile, text);
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
     }
 
     private static void deleteTree(Path root) {
