@@ -75,9 +75,7 @@ public final class Bench {
 
     private Path payloadFile;
 
-    private int brokerPort;
-
-    private long brokerPid;
+    private Broker broker;
 
     private Bench(Options options) {
         this.options = options;
@@ -125,7 +123,7 @@ public final class Bench {
         Files.write(this.payloadFile, this.payload);
         setReadable(this.payloadFile);
 
-        startBroker();
+        this.broker = Broker.start(o, this.processes, this.facts);
         phase("a", "(a) direct Paho", this::mqttCeiling);
         phase("b", "(b) HTTP ceiling", this::httpCeiling);
         phase("c", "(c) mosquitto_pub", this::mosquittoPub);
@@ -159,8 +157,8 @@ public final class Bench {
         Options o = this.options;
         Devices main = this.devices.first(o.devices);
         log("(a) direct Paho: %d clients on the load generator, QoS %d", o.devices, o.qos);
-        Meter meter = new Meter(0, this.brokerPid);
-        MqttTarget target = new MqttTarget("tcp://127.0.0.1:" + this.brokerPort, main, o.qos, this.payload);
+        Meter meter = new Meter(0, this.broker.pid());
+        MqttTarget target = new MqttTarget(this.broker.uri(), main, o.qos, this.payload);
         try {
             add(target.connectAll(result("a.connect", "(a) Paho direct", "connect all devices"),
                     Math.min(o.connectConcurrency, 100), meter));
@@ -174,7 +172,7 @@ public final class Bench {
             target.close();
         }
         // new clients for the same devices (the long-lived ones are closed, so nothing is taken over)
-        MqttTarget cold = new MqttTarget("tcp://127.0.0.1:" + this.brokerPort, main, o.qos, this.payload);
+        MqttTarget cold = new MqttTarget(this.broker.uri(), main, o.qos, this.payload);
         try {
             Result connectOnly = result("a.connect1", "(a) Paho direct", "connect only");
             add(cold.coldSample(result("a.cold", "(a) Paho direct", "connect + first publish"), connectOnly,
@@ -191,7 +189,7 @@ public final class Bench {
         Ceiling ceiling = startCeiling();
         Child app = ceiling.child();
         try {
-            Meter meter = new Meter(app.pid(), this.brokerPid);
+            Meter meter = new Meter(app.pid(), this.broker.pid());
             try (HttpTarget target = new HttpTarget(ceiling.baseUrl(), PRODUCT_KEY,
                     this.devices.first(o.devices).names(), o.qos, this.payload, o.httpClients)) {
                 waitIdle("(b) max throughput");
@@ -244,13 +242,13 @@ public final class Bench {
         Gateway gateway = null;
         try {
             gateway = startGateway("gateway-paired", main, List.of(), List.of());
-            Meter gatewayMeter = new Meter(gateway.child.pid(), this.brokerPid);
+            Meter gatewayMeter = new Meter(gateway.child.pid(), this.broker.pid());
             Result warmUp = awaitWarmUp(gateway, o.devices, gatewayMeter);
             int connected = Integer.parseInt(warmUp.facts.get("connected after"));
             if (connected < o.devices) {
                 throw new IllegalStateException("only " + connected + " of " + o.devices + " devices connected");
             }
-            Meter ceilingMeter = new Meter(ceiling.child().pid(), this.brokerPid);
+            Meter ceilingMeter = new Meter(ceiling.child().pid(), this.broker.pid());
             try (HttpTarget toCeiling = new HttpTarget(ceiling.baseUrl(), PRODUCT_KEY, main.names(), o.qos,
                     this.payload, o.httpClients);
                     HttpTarget toGateway = new HttpTarget(gateway.baseUrl, PRODUCT_KEY, main.names(), o.qos,
@@ -281,11 +279,11 @@ public final class Bench {
     private void mosquittoPub() {
         Options o = this.options;
         log("(c) mosquitto_pub: %d messages, one process each, %d at a time", o.pubMessages, o.pubConcurrency);
-        PubTarget target = new PubTarget(o.mosquittoPub, this.brokerPort, this.devices.first(o.devices), o.qos,
+        PubTarget target = new PubTarget(o.mosquittoPub, this.broker.port(), this.devices.first(o.devices), o.qos,
                 this.payloadFile);
         int[] sequence = IntStream.range(0, o.pubMessages).map(i -> i % o.devices).toArray();
         Result result = Load.each(result("c.pub", "(c) mosquitto_pub", "one process per message"), target,
-                sequence, o.pubConcurrency, Duration.ofMinutes(2), new Meter(0, this.brokerPid));
+                sequence, o.pubConcurrency, Duration.ofMinutes(2), new Meter(0, this.broker.pid()));
         result.facts.put("mode", o.pubMessages + " messages, " + o.pubConcurrency + " processes at a time");
         add(result);
     }
@@ -303,7 +301,7 @@ public final class Bench {
         Gateway gateway = startGateway("gateway-" + o.devices, main, extra, List.of());
         try {
             this.facts.put("Gateway (" + o.devices + " devices) start-up", String.format("%.1f s", gateway.startup));
-            Meter meter = new Meter(gateway.child.pid(), this.brokerPid);
+            Meter meter = new Meter(gateway.child.pid(), this.broker.pid());
             ProcStat idle = ProcStat.read(gateway.child.pid());
             try (HttpTarget target = new HttpTarget(gateway.baseUrl, PRODUCT_KEY, main.names(), o.qos,
                     this.payload, o.httpClients)) {
@@ -386,7 +384,7 @@ public final class Bench {
             this.facts.put("Gateway (" + o.bigDevices + " devices) start-up",
                     String.format("%.1f s", gateway.startup));
             long pid = gateway.child.pid();
-            Meter meter = new Meter(pid, this.brokerPid);
+            Meter meter = new Meter(pid, this.broker.pid());
             try (HttpTarget target = new HttpTarget(gateway.baseUrl, PRODUCT_KEY, big.names(), o.qos,
                     this.payload, o.httpClients)) {
                 Result connect;
@@ -484,7 +482,7 @@ public final class Bench {
         command.addAll(o.serverJvm);
         command.addAll(jvm);
         command.addAll(List.of("-jar", o.gatewayJar.toString(),
-                "--gateway.platform.endpoint=tcp://127.0.0.1:" + this.brokerPort, "--gateway.security.open=true",
+                "--gateway.platform.endpoint=tcp://127.0.0.1:" + this.broker.port(), "--gateway.security.open=true",
                 "--gateway.data-dir=" + dir.resolve("data"), "--server.port=" + port, "--server.address=127.0.0.1",
                 "--spring.config.additional-location=file:" + properties));
         command.addAll(extra);
@@ -564,54 +562,6 @@ public final class Bench {
             }
             catch (IOException ex) {
                 // only a convenience
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- the broker
-
-    private void startBroker() throws Exception {
-        Options o = this.options;
-        this.brokerPort = freePort();
-        Path dir = o.tmp.resolve("mosquitto");
-        Files.createDirectories(dir);
-        setReadable(dir);
-        Path conf = dir.resolve("mosquitto.conf");
-        Files.writeString(conf, String.join("\n",
-                "# written by bench/run.sh for one benchmark run",
-                "listener " + this.brokerPort + " 127.0.0.1",
-                "allow_anonymous true",
-                "max_connections -1",
-                "max_inflight_messages 100",
-                "max_queued_messages 1000000",
-                "persistence false",
-                "set_tcp_nodelay true",
-                "connection_messages false",
-                "log_dest stderr",
-                "log_type error",
-                "log_type warning",
-                "log_type notice",
-                ""));
-        setReadable(conf);
-        this.facts.put("mosquitto.conf", Files.readString(conf).lines()
-            .filter(line -> !line.startsWith("#"))
-            .reduce((a, b) -> a + "; " + b)
-            .orElse(""));
-        log("mosquitto on 127.0.0.1:%d", this.brokerPort);
-        Child broker = this.processes.start("mosquitto", List.of(o.mosquitto, "-c", conf.toString()),
-                o.work.resolve("mosquitto.log"), dir);
-        this.brokerPid = broker.pid();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", this.brokerPort), 500);
-                break;
-            }
-            catch (IOException ex) {
-                if (!broker.process().isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("mosquitto did not start: " + broker.tail());
-                }
-                Load.sleep(Duration.ofMillis(50));
             }
         }
     }
