@@ -43,12 +43,6 @@ public final class Bench {
 
     static final String PRODUCT_KEY = "a1BenchProd";
 
-    private static final Pattern HEALTH_CONNECTED = Pattern
-        .compile("\"mqtt\"\\s*:\\s*\\{[^}]*?\"connected\"\\s*:\\s*(\\d+)");
-
-    /** How long a gateway may take to stop after SIGTERM: about what the Helm chart's pods get (30 s drain + slack). */
-    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(45);
-
     // unmeasured seconds before each paired round: connections re-established, queues filled
     private static final Duration PAIRED_SETTLE = Duration.ofSeconds(3);
 
@@ -62,10 +56,7 @@ public final class Bench {
 
     private final List<String> notes = new ArrayList<>();
 
-    private final HttpClient control = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(2))
-        .build();
+    private final Probe probe;
 
     private GatewayMetadata metadata;
 
@@ -80,6 +71,7 @@ public final class Bench {
     private Bench(Options options) {
         this.options = options;
         this.processes = new Processes(options.work.resolve("pids"));
+        this.probe = new Probe(options.jdkTool("jcmd"), this.notes);
     }
 
     public static void main(String[] args) throws Exception {
@@ -221,7 +213,7 @@ public final class Bench {
         log("(b) HTTP ceiling: trivial Spring MVC endpoint on port %d", port);
         Child app = this.processes.start("http-ceiling", command, log, o.tmp);
         String baseUrl = "http://127.0.0.1:" + port;
-        double startup = awaitReady(app, baseUrl + "/ready", Duration.ofSeconds(90));
+        double startup = this.probe.awaitReady(app, baseUrl + "/ready", Duration.ofSeconds(90));
         this.facts.putIfAbsent("HTTP ceiling start-up", String.format("%.1f s", startup));
         return new Ceiling(app, baseUrl);
     }
@@ -239,10 +231,10 @@ public final class Bench {
         }
         Devices main = this.devices.first(o.devices);
         Ceiling ceiling = startCeiling();
-        Gateway gateway = null;
+        GatewayProcess gateway = null;
         try {
-            gateway = startGateway("gateway-paired", main, List.of(), List.of());
-            Meter gatewayMeter = new Meter(gateway.child.pid(), this.broker.pid());
+            gateway = startGateway("gateway-paired", main, List.of());
+            Meter gatewayMeter = new Meter(gateway.child().pid(), this.broker.pid());
             Result warmUp = awaitWarmUp(gateway, o.devices, gatewayMeter);
             int connected = Integer.parseInt(warmUp.facts.get("connected after"));
             if (connected < o.devices) {
@@ -251,7 +243,7 @@ public final class Bench {
             Meter ceilingMeter = new Meter(ceiling.child().pid(), this.broker.pid());
             try (HttpTarget toCeiling = new HttpTarget(ceiling.baseUrl(), PRODUCT_KEY, main.names(), o.qos,
                     this.payload, o.httpClients);
-                    HttpTarget toGateway = new HttpTarget(gateway.baseUrl, PRODUCT_KEY, main.names(), o.qos,
+                    HttpTarget toGateway = new HttpTarget(gateway.baseUrl(), PRODUCT_KEY, main.names(), o.qos,
                             this.payload, o.httpClients)) {
                 waitIdle("paired warm-up");
                 log("paired: warming both servers up (%d s each)", o.warmup.toSeconds());
@@ -264,14 +256,14 @@ public final class Bench {
                             toCeiling, o.devices, o.concurrency, PAIRED_SETTLE, o.duration, ceilingMeter),
                             ceiling.child());
                     add(Load.closed(result("pair.gw." + round, "gateway", "paired round " + round), toGateway,
-                            o.devices, o.concurrency, PAIRED_SETTLE, o.duration, gatewayMeter), gateway.child);
+                            o.devices, o.concurrency, PAIRED_SETTLE, o.duration, gatewayMeter), gateway.child());
                 }
             }
         }
         finally {
             this.processes.stop(ceiling.child(), Duration.ofSeconds(20));
             if (gateway != null) {
-                this.processes.stop(gateway.child, SHUTDOWN_GRACE);
+                this.processes.stop(gateway.child(), GatewayProcess.SHUTDOWN_GRACE);
             }
         }
     }
@@ -298,46 +290,45 @@ public final class Bench {
         List<String> extra = new ArrayList<>();
         warmUp.ifPresent(name -> extra.add("--" + name + "=false"));
         Path recording = o.work.resolve("gateway-" + o.devices + "-max-throughput.jfr");
-        Gateway gateway = startGateway("gateway-" + o.devices, main, extra, List.of());
+        GatewayProcess gateway = startGateway("gateway-" + o.devices, main, extra);
         try {
-            this.facts.put("Gateway (" + o.devices + " devices) start-up", String.format("%.1f s", gateway.startup));
-            Meter meter = new Meter(gateway.child.pid(), this.broker.pid());
-            ProcStat idle = ProcStat.read(gateway.child.pid());
-            try (HttpTarget target = new HttpTarget(gateway.baseUrl, PRODUCT_KEY, main.names(), o.qos,
+            this.facts.put("Gateway (" + o.devices + " devices) start-up", String.format("%.1f s", gateway.startup()));
+            Meter meter = new Meter(gateway.child().pid(), this.broker.pid());
+            ProcStat idle = ProcStat.read(gateway.child().pid());
+            try (HttpTarget target = new HttpTarget(gateway.baseUrl(), PRODUCT_KEY, main.names(), o.qos,
                     this.payload, o.httpClients)) {
                 int[] sample = sample(o.devices, o.coldSamples);
                 Result cold = Load.sequential(result("gw.cold", "gateway", "first message (cold)"), target, sample,
                         meter);
                 cold.facts.put("warm-up", warmUp.map(name -> name + "=false").orElse("none in this build"));
-                add(cold, gateway.child);
-                add(Load.sequential(result("gw.warm", "gateway", "second message (warm)"), target, sample, meter), gateway.child);
+                add(cold, gateway.child());
+                add(Load.sequential(result("gw.warm", "gateway", "second message (warm)"), target, sample, meter), gateway.child());
                 Set<Integer> sampled = new HashSet<>();
                 Arrays.stream(sample).forEach(sampled::add);
                 int[] rest = IntStream.range(0, o.devices).filter(i -> !sampled.contains(i)).toArray();
                 Result connect = Load.each(result("gw.connect", "gateway", "connect all (first message each)"),
                         target, rest, o.connectConcurrency, o.connectTimeout, meter);
                 connect.serverBefore = idle;
-                connect.facts.put("connected after", Integer.toString(connected(gateway)));
-                add(connect, gateway.child);
+                connect.facts.put("connected after", Integer.toString(gateway.connected()));
+                add(connect, gateway.child());
                 waitIdle("gateway max throughput");
                 if (o.profile) {
                     // the recording covers the warm-up and the measured window of the max-throughput run only
                     jcmd(gateway, "JFR.start", "name=bench", "settings=profile", "filename=" + recording);
                 }
                 add(Load.closed(result("gw.max", "gateway", "max throughput"), target, o.devices, o.concurrency,
-                        o.warmup, o.duration, meter), gateway.child);
+                        o.warmup, o.duration, meter), gateway.child());
                 if (o.profile) {
                     jcmd(gateway, "JFR.stop", "name=bench");
                 }
                 waitIdle("gateway fixed rate");
                 add(Load.open(result("gw.rate", "gateway", "fixed rate"), target, o.devices, o.rate, o.rateWarmup,
-                        o.duration, o.maxInflight, meter), gateway.child);
+                        o.duration, o.maxInflight, meter), gateway.child());
             }
-            scrape(gateway, "gateway-" + o.devices);
+            gateway.scrape(o.work.resolve("gateway-" + o.devices + ".prometheus.txt"));
         }
         finally {
-            this.facts.put("Gateway (" + o.devices + " devices) shutdown", this.processes.stopDescribed(gateway.child,
-                    SHUTDOWN_GRACE));
+            this.facts.put("Gateway (" + o.devices + " devices) shutdown", gateway.stop(this.processes));
         }
         if (o.profile) {
             profile(recording);
@@ -346,7 +337,7 @@ public final class Bench {
 
     /** Where the gateway's CPU went in its max-throughput run (JFR execution samples), for the report. */
     private void profile(Path recording) {
-        Path jfr = Path.of(this.options.java).resolveSibling("jfr");
+        Path jfr = this.options.jdkTool("jfr");
         try {
             String samples = Processes.output(List.of(jfr.toString(), "print", "--events", "jdk.ExecutionSample", "--stack-depth",
                     "200", recording.toString()), Duration.ofSeconds(120));
@@ -379,13 +370,13 @@ public final class Bench {
         }
         Optional<String> warmUp = this.metadata.warmUpSwitch();
         boolean warming = warmUp.isPresent() && !"false".equals(this.metadata.defaults.get(warmUp.get()));
-        Gateway gateway = startGateway("gateway-" + o.bigDevices, big, extra, List.of());
+        GatewayProcess gateway = startGateway("gateway-" + o.bigDevices, big, extra);
         try {
             this.facts.put("Gateway (" + o.bigDevices + " devices) start-up",
-                    String.format("%.1f s", gateway.startup));
-            long pid = gateway.child.pid();
+                    String.format("%.1f s", gateway.startup()));
+            long pid = gateway.child().pid();
             Meter meter = new Meter(pid, this.broker.pid());
-            try (HttpTarget target = new HttpTarget(gateway.baseUrl, PRODUCT_KEY, big.names(), o.qos,
+            try (HttpTarget target = new HttpTarget(gateway.baseUrl(), PRODUCT_KEY, big.names(), o.qos,
                     this.payload, o.httpClients)) {
                 Result connect;
                 if (warming) {
@@ -396,27 +387,26 @@ public final class Bench {
                     connect = Load.each(result("big.connect", "gateway", "connect all (first message each)"), target,
                             IntStream.range(0, o.bigDevices).toArray(), o.connectConcurrency, o.connectTimeout, meter);
                     connect.serverBefore = idle;
-                    connect.facts.put("connected after", Integer.toString(connected(gateway)));
+                    connect.facts.put("connected after", Integer.toString(gateway.connected()));
                 }
-                add(connect, gateway.child);
+                add(connect, gateway.child());
                 Result first = Load.sequential(result("big.first", "gateway",
                         warming ? "first message after warm-up" : "message after connect-all"), target,
                         sample(o.bigDevices, o.coldSamples), meter);
-                add(first, gateway.child);
+                add(first, gateway.child());
                 add(Load.closed(result("big.max", "gateway", "max throughput, all devices"), target, o.bigDevices,
-                        o.concurrency, o.warmup, o.bigDuration, meter), gateway.child);
+                        o.concurrency, o.warmup, o.bigDuration, meter), gateway.child());
             }
             liveHeap(gateway, "big.heap");
-            scrape(gateway, "gateway-" + o.bigDevices);
+            gateway.scrape(o.work.resolve("gateway-" + o.bigDevices + ".prometheus.txt"));
         }
         finally {
-            this.facts.put("Gateway (" + o.bigDevices + " devices) shutdown", this.processes.stopDescribed(gateway.child,
-                    SHUTDOWN_GRACE));
+            this.facts.put("Gateway (" + o.bigDevices + " devices) shutdown", gateway.stop(this.processes));
         }
     }
 
     /** With warm-up the gateway connects its devices by itself: poll health until all are connected. */
-    private Result awaitWarmUp(Gateway gateway, int count, Meter meter) {
+    private Result awaitWarmUp(GatewayProcess gateway, int count, Meter meter) {
         Result result = result("big.connect", "gateway", "warm-up connects all");
         Meter.Snapshot before = meter.snapshot();
         long begin = System.nanoTime();
@@ -428,7 +418,7 @@ public final class Bench {
         int nextMilestone = step;
         List<String> progress = new ArrayList<>();
         while (System.nanoTime() < deadline) {
-            connected = connected(gateway);
+            connected = gateway.connected();
             long now = System.nanoTime();
             if (connected != last) {
                 last = connected;
@@ -449,120 +439,39 @@ public final class Bench {
         meter.finish(result, before);
         result.facts.put("mode", "eager warm-up, measured from readiness");
         result.facts.put("connected after", Integer.toString(connected));
-        result.facts.put("from process start", String.format("%.1f s", gateway.startup + result.seconds));
+        result.facts.put("from process start", String.format("%.1f s", gateway.startup() + result.seconds));
         result.addOk(Math.max(0, connected));
-        // the warm-up starts with the pool, before the web server is ready; the gateway logs its own figure
-        Pattern line = Pattern.compile("Warm-up: (\\d+) of (\\d+) devices connected in (\\d+) ms");
-        Matcher logged = line.matcher("");
-        for (int i = 0; i < 50 && !logged.find(); i++) {
-            Load.sleep(Duration.ofMillis(100));
-            logged = line.matcher(readQuietly(gateway.child.log()));
-        }
-        if (logged.find(0)) {
-            result.facts.put("gateway log", logged.group());
+        gateway.loggedWarmUp().ifPresent(logged -> {
+            result.facts.put("gateway log", logged.line());
             result.facts.put("warm-up seconds (gateway log)",
-                    String.format(Locale.ROOT, "%.1f", Long.parseLong(logged.group(3)) / 1000.0));
-        }
+                    String.format(Locale.ROOT, "%.1f", logged.millis() / 1000.0));
+        });
         return result;
     }
 
-    private record Gateway(Child child, String baseUrl, double startup) {
+    private GatewayProcess startGateway(String name, Devices devices, List<String> extra) throws IOException {
+        return GatewayProcess.start(this.options, this.broker, this.processes, this.probe, this.facts, name, devices,
+                extra);
     }
 
-    private Gateway startGateway(String name, Devices devices, List<String> extra, List<String> jvm)
-            throws Exception {
-        Options o = this.options;
-        Path dir = o.tmp.resolve(name);
-        Files.createDirectories(dir.resolve("data"));
-        Path properties = dir.resolve("devices.properties");
-        devices.writeGatewayProperties(properties);
-        int port = freePort();
-        List<String> command = new ArrayList<>();
-        command.add(o.java);
-        command.addAll(o.serverJvm);
-        command.addAll(jvm);
-        command.addAll(List.of("-jar", o.gatewayJar.toString(),
-                "--gateway.platform.endpoint=tcp://127.0.0.1:" + this.broker.port(), "--gateway.security.open=true",
-                "--gateway.data-dir=" + dir.resolve("data"), "--server.port=" + port, "--server.address=127.0.0.1",
-                "--spring.config.additional-location=file:" + properties));
-        command.addAll(extra);
-        command.addAll(o.gatewayArgs);
-        this.facts.put("Gateway command (" + name + ")", String.join(" ", command)
-            .replace(o.gatewayJar.toString(), "<jar>")
-            .replace(o.tmp.toString(), "<tmp>"));
-        log("%s: %d devices, port %d %s", name, devices.size(), port, extra.isEmpty() ? "" : extra);
-        Child child = this.processes.start(name, command, o.work.resolve(name + ".log"), dir);
-        String baseUrl = "http://127.0.0.1:" + port;
-        double startup = awaitReady(child, baseUrl + "/actuator/health/readiness", o.startTimeout);
-        log("%s ready after %.1f s", name, startup);
-        return new Gateway(child, baseUrl, startup);
-    }
-
-    /** Devices the gateway reports connected: the health component's count, else the devices API. */
-    private int connected(Gateway gateway) {
-        String health = get(gateway.baseUrl + "/actuator/health");
-        if (health != null) {
-            Matcher matcher = HEALTH_CONNECTED.matcher(health);
-            if (matcher.find()) {
-                return Integer.parseInt(matcher.group(1));
-            }
-        }
-        String list = get(gateway.baseUrl + "/api/v1/devices");
-        if (list == null) {
-            return -1;
-        }
-        Matcher state = Pattern.compile("\"state\"\\s*:\\s*\"CONNECTED\"").matcher(list);
-        int count = 0;
-        while (state.find()) {
-            count++;
-        }
-        return count;
-    }
-
-    private String jcmd(Gateway gateway, String... command) {
-        List<String> line = new ArrayList<>();
-        line.add(Path.of(this.options.java).resolveSibling("jcmd").toString());
-        line.add(Long.toString(gateway.child.pid()));
-        line.addAll(List.of(command));
+    private void jcmd(GatewayProcess gateway, String... command) {
         try {
-            return Processes.output(line, Duration.ofSeconds(60));
+            gateway.jcmd(command);
         }
         catch (IOException ex) {
             this.notes.add("jcmd " + String.join(" ", command) + " failed: " + ex.getMessage());
-            return "";
         }
     }
 
-    /** The heap still in use after a full GC (jcmd GC.run, then GC.heap_info): what the devices really hold. */
-    private void liveHeap(Gateway gateway, String key) {
-        Path jcmd = Path.of(this.options.java).resolveSibling("jcmd");
-        String pid = Long.toString(gateway.child.pid());
+    private void liveHeap(GatewayProcess gateway, String key) {
         try {
-            Processes.output(List.of(jcmd.toString(), pid, "GC.run"), Duration.ofSeconds(60));
-            String info = Processes.output(List.of(jcmd.toString(), pid, "GC.heap_info"), Duration.ofSeconds(30));
-            Matcher used = Pattern.compile("(?:total|committed) (\\d+)K, used (\\d+)K").matcher(info);
-            if (used.find()) {
-                this.facts.put(key, String.format("%.0f MiB used of %.0f MiB committed after a full GC",
-                        Long.parseLong(used.group(2)) / 1024.0, Long.parseLong(used.group(1)) / 1024.0));
-            }
-            ProcStat after = ProcStat.read(gateway.child.pid());
-            this.facts.put(key + ".rss", String.format("%.0f MiB", after.rssKb() / 1024.0));
+            GatewayProcess.LiveHeap live = gateway.liveHeap();
+            live.heap().ifPresent(heap -> this.facts.put(key, String.format("%.0f MiB used of %.0f MiB committed "
+                    + "after a full GC", heap.usedKb() / 1024.0, heap.committedKb() / 1024.0)));
+            this.facts.put(key + ".rss", String.format("%.0f MiB", live.rssKb() / 1024.0));
         }
         catch (IOException ex) {
             this.notes.add("jcmd failed: " + ex.getMessage());
-        }
-    }
-
-    /** Keeps the gateway's Prometheus scrape (if it has the endpoint) with the logs, for the curious. */
-    private void scrape(Gateway gateway, String name) {
-        String body = get(gateway.baseUrl + "/actuator/prometheus");
-        if (body != null && !body.isBlank()) {
-            try {
-                Files.writeString(this.options.work.resolve(name + ".prometheus.txt"), body);
-            }
-            catch (IOException ex) {
-                // only a convenience
-            }
         }
     }
 
@@ -693,65 +602,6 @@ public final class Bench {
             bytes[size - 1] = '}';
         }
         return bytes;
-    }
-
-    private double awaitReady(Child child, String url, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!child.process().isAlive()) {
-                throw new IllegalStateException(child.name() + " exited with " + child.process().exitValue() + ": "
-                        + child.tail());
-            }
-            try {
-                HttpResponse<Void> response = this.control.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(2))
-                    .GET()
-                    .build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return (System.nanoTime() - child.started()) / 1e9;
-                }
-                if (response.statusCode() == 401 || response.statusCode() == 403) {
-                    this.notes.add(url + " answered " + response.statusCode() + "; the run went on");
-                    return (System.nanoTime() - child.started()) / 1e9;
-                }
-            }
-            catch (IOException ex) {
-                // not listening yet
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted");
-            }
-            Load.sleep(Duration.ofMillis(100));
-        }
-        // once a 10,000-device gateway logged its start and then nothing for 180 s: keep its threads for a look
-        Path dump = child.log().resolveSibling(child.name() + "-not-ready-threads.txt");
-        try {
-            Files.writeString(dump, Processes.output(List.of(Path.of(this.options.java).resolveSibling("jcmd").toString(),
-                    Long.toString(child.pid()), "Thread.print"), Duration.ofSeconds(60)));
-        }
-        catch (IOException ex) {
-            this.notes.add("jcmd Thread.print for " + child.name() + " failed: " + ex.getMessage());
-        }
-        throw new IllegalStateException(child.name() + " was not ready after " + timeout.toSeconds() + " s (threads: "
-                + dump.getFileName() + "): " + child.tail());
-    }
-
-    private String get(String url) {
-        try {
-            HttpResponse<String> response = this.control.send(HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(30))
-                .GET()
-                .build(), HttpResponse.BodyHandlers.ofString());
-            return (response.statusCode() / 100 == 2 || response.statusCode() == 503) ? response.body() : null;
-        }
-        catch (IOException ex) {
-            return null;
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
     }
 
     static int freePort() throws IOException {

@@ -105,6 +105,11 @@ final class Options {
         return o;
     }
 
+    /** A tool of the JDK that runs the load generator (jcmd, jfr). */
+    Path jdkTool(String name) {
+        return Path.of(this.java).resolveSibling(name);
+    }
+
     private static String stamp() {
         return LocalDateTime.now().format(STAMP);
     }
