@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import tools.jackson.databind.JsonNode;
+
 /**
  * A gateway the run started from the jar under test, on the run's broker with a list of made-up devices, and what
  * the run asks of it: how many devices are connected, its heap, its Prometheus scrape, its log.
@@ -19,9 +21,6 @@ final class GatewayProcess {
 
     /** How long a gateway may take to stop after SIGTERM: about what the Helm chart's pods get (30 s drain + slack). */
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(45);
-
-    private static final Pattern HEALTH_CONNECTED = Pattern
-        .compile("\"mqtt\"\\s*:\\s*\\{[^}]*?\"connected\"\\s*:\\s*(\\d+)");
 
     private static final Pattern WARM_UP_LOGGED = Pattern.compile("Warm-up: (\\d+) of (\\d+) devices connected in (\\d+) ms");
 
@@ -92,23 +91,21 @@ final class GatewayProcess {
 
     /** Devices the gateway reports connected: the health component's count, else the devices API; -1: no answer. */
     int connected() {
-        String health = this.probe.get(this.baseUrl + "/actuator/health");
-        if (health != null) {
-            Matcher matcher = HEALTH_CONNECTED.matcher(health);
-            if (matcher.find()) {
-                return Integer.parseInt(matcher.group(1));
-            }
+        // the first "mqtt" component wherever the build nests it; "connected" is among its details
+        Optional<Integer> healthy = this.probe.json(this.baseUrl + "/actuator/health")
+            .map(health -> health.findValue("mqtt"))
+            .map(mqtt -> mqtt.findValue("connected"))
+            .filter(JsonNode::isIntegralNumber)
+            .map(JsonNode::intValue);
+        if (healthy.isPresent()) {
+            return healthy.get();
         }
-        String list = this.probe.get(this.baseUrl + "/api/v1/devices");
-        if (list == null) {
-            return -1;
-        }
-        Matcher state = Pattern.compile("\"state\"\\s*:\\s*\"CONNECTED\"").matcher(list);
-        int count = 0;
-        while (state.find()) {
-            count++;
-        }
-        return count;
+        // a build without the health details: count the devices whose connection state says so
+        return this.probe.json(this.baseUrl + "/api/v1/devices")
+            .map(list -> (int) list.findValues("state").stream()
+                .filter(state -> "CONNECTED".equals(state.asString("")))
+                .count())
+            .orElse(-1);
     }
 
     /** Runs a jcmd diagnostic command against the gateway and returns its output. */

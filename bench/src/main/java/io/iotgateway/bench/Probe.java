@@ -9,6 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The run's own HTTP client for asking a server how it is (readiness, health, the device list), apart from the
@@ -79,6 +84,20 @@ final class Probe {
         }
         return new IllegalStateException(child.name() + " was not ready after " + timeout.toSeconds() + " s (threads: "
                 + dump.getFileName() + "): " + child.tail());
+    }
+
+    /** The JSON answer of a GET (as {@link #get}); empty when there is none or it is not JSON. */
+    Optional<JsonNode> json(String url) {
+        String body = get(url);
+        if (body == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JsonMapper.shared().readTree(body));
+        }
+        catch (JacksonException ex) {
+            return Optional.empty();
+        }
     }
 
     /** The body of a GET answered with 2xx or 503 (health that is DOWN), else {@code null}. */
