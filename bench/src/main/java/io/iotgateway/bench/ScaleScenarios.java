@@ -1,0 +1,95 @@
+package io.iotgateway.bench;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
+
+/**
+ * The gateway with M devices connected at once: the time to connect them all (its own warm-up when the build has
+ * one, else a first message each), the first message after that, memory and threads, throughput across all.
+ */
+final class ScaleScenarios {
+
+    private final Rig rig;
+
+    private final Options o;
+
+    ScaleScenarios(Rig rig) {
+        this.rig = rig;
+        this.o = rig.options();
+    }
+
+    void run() throws IOException {
+        Devices big = this.rig.devices().first(this.o.bigDevices);
+        List<String> extra = poolLimit();
+        GatewayMetadata metadata = this.rig.metadata();
+        Optional<String> warmUp = metadata.warmUpSwitch();
+        boolean warming = warmUp.isPresent() && !"false".equals(metadata.defaults.get(warmUp.get()));
+        GatewayProcess gateway = this.rig.startGateway("gateway-" + this.o.bigDevices, big, extra);
+        try {
+            this.rig.findings().facts.put("Gateway (" + this.o.bigDevices + " devices) start-up",
+                    String.format("%.1f s", gateway.startup()));
+            Meter meter = this.rig.meter(gateway.child().pid());
+            try (HttpTarget target = this.rig.http(gateway.baseUrl(), big)) {
+                Result connect = warming ? WarmUpWatch.await(this.rig, gateway, this.o.bigDevices, meter)
+                        : connectAll(gateway, target, meter);
+                add(connect, gateway);
+                add(Load.sequential(this.rig.result("big.first", "gateway",
+                        warming ? "first message after warm-up" : "message after connect-all"), target,
+                        Rig.sample(this.o.bigDevices, this.o.coldSamples), meter), gateway);
+                add(Load.closed(this.rig.result("big.max", "gateway", "max throughput, all devices"), target,
+                        this.o.bigDevices, this.o.concurrency, this.o.warmup, this.o.bigDuration, meter), gateway);
+            }
+            liveHeap(gateway);
+            gateway.scrape(this.o.work.resolve("gateway-" + this.o.bigDevices + ".prometheus.txt"));
+        }
+        finally {
+            this.rig.findings().facts.put("Gateway (" + this.o.bigDevices + " devices) shutdown",
+                    gateway.stop(this.rig.processes()));
+        }
+    }
+
+    /** Raises the build's pool limit to M where its default is lower, saying so in the notes. */
+    private List<String> poolLimit() {
+        List<String> extra = new ArrayList<>();
+        Optional<String> limit = this.rig.metadata().maxConnections();
+        if (limit.isPresent()) {
+            String value = this.rig.metadata().defaults.get(limit.get());
+            if (value.matches("\\d+") && Long.parseLong(value) < this.o.bigDevices) {
+                extra.add("--" + limit.get() + "=" + this.o.bigDevices);
+                this.rig.findings().note("The " + this.o.bigDevices + "-device gateway ran with --" + limit.get()
+                        + "=" + this.o.bigDevices + " (default " + value + ").");
+            }
+        }
+        return extra;
+    }
+
+    /** Without warm-up: one message to each device. */
+    private Result connectAll(GatewayProcess gateway, HttpTarget target, Meter meter) {
+        ProcStat idle = ProcStat.read(gateway.child().pid());
+        Result connect = Load.each(this.rig.result("big.connect", "gateway", "connect all (first message each)"),
+                target, IntStream.range(0, this.o.bigDevices).toArray(), this.o.connectConcurrency,
+                this.o.connectTimeout, meter);
+        connect.serverBefore = idle;
+        connect.facts.put("connected after", Integer.toString(gateway.connected()));
+        return connect;
+    }
+
+    private void liveHeap(GatewayProcess gateway) {
+        try {
+            GatewayProcess.LiveHeap live = gateway.liveHeap();
+            live.heap().ifPresent(heap -> this.rig.findings().facts.put("big.heap", String.format("%.0f MiB used "
+                    + "of %.0f MiB committed after a full GC", heap.usedKb() / 1024.0, heap.committedKb() / 1024.0)));
+            this.rig.findings().facts.put("big.heap.rss", String.format("%.0f MiB", live.rssKb() / 1024.0));
+        }
+        catch (IOException ex) {
+            this.rig.findings().note("jcmd failed: " + ex.getMessage());
+        }
+    }
+
+    private void add(Result result, GatewayProcess gateway) {
+        this.rig.findings().add(result, gateway.child());
+    }
+}
