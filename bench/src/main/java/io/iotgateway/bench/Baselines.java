@@ -49,7 +49,7 @@ final class Baselines {
     }
 
     private Result result(String id, String scenario) {
-        return this.rig.result(id, "(a) Paho direct", scenario);
+        return new Result(id, "(a) Paho direct", scenario);
     }
 
     /** (b): max throughput and fixed rate. */
@@ -61,9 +61,9 @@ final class Baselines {
             Meter meter = this.rig.meter(app.pid());
             try (HttpTarget target = this.rig.http(ceiling.baseUrl(), this.rig.mainDevices())) {
                 this.rig.idle().before("(b) max throughput");
-                this.rig.findings().add(Load.closed(this.rig.result("b.max", "(b) HTTP ceiling", "max throughput"),
+                this.rig.findings().add(Load.closed(new Result("b.max", "(b) HTTP ceiling", "max throughput"),
                         target, o.devices, o.concurrency, o.warmup, o.duration, meter), app);
-                this.rig.findings().add(Load.open(this.rig.result("b.rate", "(b) HTTP ceiling", "fixed rate"),
+                this.rig.findings().add(Load.open(new Result("b.rate", "(b) HTTP ceiling", "fixed rate"),
                         target, o.devices, o.rate, o.rateWarmup, o.duration, o.maxInflight, meter), app);
             }
         }
@@ -79,9 +79,9 @@ final class Baselines {
         PubTarget target = new PubTarget(o.mosquittoPub, this.rig.broker().port(), this.rig.mainDevices(), o.qos,
                 this.rig.payload().file());
         int[] sequence = IntStream.range(0, o.pubMessages).map(i -> i % o.devices).toArray();
-        Result result = Load.each(this.rig.result("c.pub", "(c) mosquitto_pub", "one process per message"), target,
+        Result result = Load.each(new Result("c.pub", "(c) mosquitto_pub", "one process per message"), target,
                 sequence, o.pubConcurrency, Duration.ofMinutes(2), this.rig.meter(0));
-        result.facts.put("mode", o.pubMessages + " messages, " + o.pubConcurrency + " processes at a time");
+        result.facts.mode = o.pubMessages + " messages, " + o.pubConcurrency + " processes at a time";
         add(result);
     }
 

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.IntStream;
 
@@ -60,7 +61,7 @@ final class GatewayScenarios {
             String warmUp) {
         int[] sample = Rig.sample(this.o.devices, this.o.coldSamples);
         Result cold = Load.sequential(result("gw.cold", "first message (cold)"), target, sample, meter);
-        cold.facts.put("warm-up", warmUp);
+        cold.facts.warmUpSwitch = Optional.of(warmUp);
         add(cold, gateway);
         add(Load.sequential(result("gw.warm", "second message (warm)"), target, sample, meter), gateway);
         Set<Integer> sampled = new HashSet<>();
@@ -69,7 +70,7 @@ final class GatewayScenarios {
         Result connect = Load.each(result("gw.connect", "connect all (first message each)"), target, rest,
                 this.o.connectConcurrency, this.o.connectTimeout, meter);
         connect.serverBefore = idle;
-        connect.facts.put("connected after", Integer.toString(gateway.connected()));
+        connect.facts.connectedAfter = OptionalInt.of(gateway.connected());
         add(connect, gateway);
     }
 
@@ -119,7 +120,7 @@ final class GatewayScenarios {
     }
 
     private Result result(String id, String scenario) {
-        return this.rig.result(id, "gateway", scenario);
+        return new Result(id, "gateway", scenario);
     }
 
     private void add(Result result, GatewayProcess gateway) {

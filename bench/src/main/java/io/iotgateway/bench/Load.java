@@ -59,7 +59,7 @@ final class Load {
         result.seconds = (end - start) / 1e9;
         stop.set(true);
         join(workers);
-        result.facts.put("mode", "closed loop, " + concurrency + " concurrent");
+        result.facts.mode = "closed loop, " + concurrency + " concurrent";
         return result;
     }
 
@@ -113,7 +113,7 @@ final class Load {
                 });
             }
             if (!inflight.tryAcquire(maxInflight, DRAIN.toSeconds(), TimeUnit.SECONDS)) {
-                result.facts.put("unfinished", Integer.toString(maxInflight - inflight.availablePermits()));
+                result.facts.unfinished = maxInflight - inflight.availablePermits();
                 executor.shutdownNow();
             }
         }
@@ -122,11 +122,9 @@ final class Load {
         }
         meter.finish(result, (before != null) ? before : meter.snapshot());
         result.seconds = measure.toNanos() / 1e9;
-        result.facts.put("mode", String.format("open loop, %.0f msg/s", rate));
-        if (late > 0) {
-            result.facts.put("pacer late >1ms", Long.toString(late));
-        }
-        slow.describe().ifPresent(windows -> result.facts.put("slow (>" + SlowRequests.THRESHOLD_MS + " ms) by when due", windows));
+        result.facts.mode = String.format("open loop, %.0f msg/s", rate);
+        result.facts.pacerLate = late;
+        result.facts.slowWindows = slow.describe();
         return result;
     }
 
@@ -141,7 +139,7 @@ final class Load {
         }
         result.seconds = (System.nanoTime() - begin) / 1e9;
         meter.finish(result, before);
-        result.facts.put("mode", "one at a time, " + devices.length + " messages");
+        result.facts.mode = "one at a time, " + devices.length + " messages";
         return result;
     }
 
@@ -191,13 +189,9 @@ final class Load {
         }
         result.seconds = (System.nanoTime() - begin) / 1e9;
         meter.finish(result, before);
-        result.facts.put("mode", "once per device, " + concurrency + " concurrent");
-        if (started < devices.length) {
-            result.facts.put("not sent (timeout)", Integer.toString(devices.length - started));
-        }
-        if (retries.sum() > 0) {
-            result.facts.put("retried after 503 + Retry-After", Long.toString(retries.sum()));
-        }
+        result.facts.mode = "once per device, " + concurrency + " concurrent";
+        result.facts.notSent = devices.length - started;
+        result.facts.retries = retries.sum();
         return result;
     }
 

@@ -32,7 +32,7 @@ final class PairedRounds {
             gateway = this.rig.startGateway("gateway-paired", this.rig.mainDevices(), List.of());
             Meter gatewayMeter = this.rig.meter(gateway.child().pid());
             Result warmUp = WarmUpWatch.await(this.rig, gateway, o.devices, gatewayMeter);
-            int connected = Integer.parseInt(warmUp.facts.get("connected after"));
+            int connected = warmUp.facts.connectedAfter.orElseThrow();
             if (connected < o.devices) {
                 throw new IllegalStateException("only " + connected + " of " + o.devices + " devices connected");
             }
@@ -53,15 +53,15 @@ final class PairedRounds {
                 HttpTarget toGateway = this.rig.http(gateway.baseUrl(), this.rig.mainDevices())) {
             this.rig.idle().before("paired warm-up");
             Bench.log("paired: warming both servers up (%d s each)", o.warmup.toSeconds());
-            Load.closed(this.rig.result("pair.b.warm", "(b) HTTP ceiling", "paired warm-up"), toCeiling, o.devices,
+            Load.closed(new Result("pair.b.warm", "(b) HTTP ceiling", "paired warm-up"), toCeiling, o.devices,
                     o.concurrency, o.warmup, Duration.ofSeconds(1), ceilingMeter);
-            Load.closed(this.rig.result("pair.gw.warm", "gateway", "paired warm-up"), toGateway, o.devices,
+            Load.closed(new Result("pair.gw.warm", "gateway", "paired warm-up"), toGateway, o.devices,
                     o.concurrency, o.warmup, Duration.ofSeconds(1), gatewayMeter);
             for (int round = 1; round <= o.pairedRounds; round++) {
-                this.rig.findings().add(Load.closed(this.rig.result("pair.b." + round, "(b) HTTP ceiling",
+                this.rig.findings().add(Load.closed(new Result("pair.b." + round, "(b) HTTP ceiling",
                         "paired round " + round), toCeiling, o.devices, o.concurrency, SETTLE, o.duration,
                         ceilingMeter), ceiling.child());
-                this.rig.findings().add(Load.closed(this.rig.result("pair.gw." + round, "gateway",
+                this.rig.findings().add(Load.closed(new Result("pair.gw." + round, "gateway",
                         "paired round " + round), toGateway, o.devices, o.concurrency, SETTLE, o.duration,
                         gatewayMeter), gateway.child());
             }

@@ -3,6 +3,8 @@ package io.iotgateway.bench;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
 /**
@@ -109,9 +111,9 @@ final class Report {
                 + "server CPU | broker CPU | load gen CPU | other CPU | server RSS before → after | server threads before → after | facts |");
         line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Result r : this.results.values()) {
-            String facts = r.facts.entrySet()
+            String facts = r.facts.listed()
+                .entrySet()
                 .stream()
-                .filter(e -> !e.getKey().equals("mode") && !e.getKey().equals("devices"))
                 .map(e -> e.getKey() + ": " + e.getValue())
                 .collect(Collectors.joining("; "));
             String rss = r.serverAfter.present()
@@ -119,7 +121,7 @@ final class Report {
             String threads = r.serverAfter.present()
                     ? r.serverBefore.threads() + " → " + r.serverAfter.threads() : "–";
             line(String.format(Locale.ROOT, "| %s | %s | %s | %s | %d | %s | %.1f | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |",
-                    r.id, r.system, r.scenario, cell(r.facts.getOrDefault("mode", "")), r.ok(), errors(r), r.seconds,
+                    r.id, r.system, r.scenario, cell(r.facts.mode), r.ok(), errors(r), r.seconds,
                     r.throughput(), ms(r.ms(50)), ms(r.ms(99)), ms(r.ms(99.9)), ms(r.maxMs()), num(r.serverCpuMillis),
                     num(r.brokerCpuMillis), num(r.loadgenCpuMillis) + (r.childrenCpuMillis > 0
                             ? " + " + r.childrenCpuMillis + " children" : ""), num(r.otherCpuMillis), rss, threads,
@@ -258,8 +260,10 @@ final class Report {
         line("| What | samples | p50 ms | p90 ms | max ms | mean ms | errors |");
         line("|---|---|---|---|---|---|---|");
         Map<String, String> rows = new java.util.LinkedHashMap<>();
-        rows.put("gw.cold", "gateway: first message, device not connected (" + this.results.getOrDefault("gw.cold",
-                new Result("", "", "")).facts.getOrDefault("warm-up", "") + ")");
+        rows.put("gw.cold", "gateway: first message, device not connected (" + Optional
+            .ofNullable(this.results.get("gw.cold"))
+            .flatMap(cold -> cold.facts.warmUpSwitch)
+            .orElse("") + ")");
         rows.put("gw.warm", "gateway: second message to the same devices (connected)");
         rows.put("big.first", "gateway, " + this.options.bigDevices + " devices: "
                 + this.results.getOrDefault("big.first", new Result("", "", "")).scenario);
@@ -300,10 +304,10 @@ final class Report {
             }
         });
         line();
-        if (big != null && big.facts.containsKey("progress (connected, after readiness)")) {
+        if (big != null && big.facts.warmUp.isPresent()) {
             line("Warm-up progress of the " + this.options.bigDevices + "-device gateway (devices connected, seconds "
                     + "after readiness; polled once a second): "
-                    + big.facts.get("progress (connected, after readiness)") + ".");
+                    + String.join(", ", big.facts.warmUp.get().progress()) + ".");
             line();
         }
         String heap = this.facts.get("big.heap");
@@ -325,8 +329,11 @@ final class Report {
 
     /** The time to connect all: the gateway's own warm-up figure when it logged one, else the measured one. */
     private static double connectSeconds(Result connect) {
-        String logged = connect.facts.get("warm-up seconds (gateway log)");
-        return (logged != null) ? Double.parseDouble(logged) : connect.seconds;
+        return loggedSeconds(connect).orElse(connect.seconds);
+    }
+
+    private static Optional<Double> loggedSeconds(Result connect) {
+        return connect.facts.warmUp.flatMap(ScenarioFacts.WarmUp::loggedSeconds);
     }
 
     private void scaleRow(Result connect, int devices, Result load) {
@@ -335,13 +342,13 @@ final class Report {
         }
         String startup = this.facts.getOrDefault("Gateway (" + devices + " devices) start-up", "?");
         String time = String.format(Locale.ROOT, "%.1f s", connect.seconds);
-        if (connect.facts.containsKey("warm-up seconds (gateway log)")) {
+        if (loggedSeconds(connect).isPresent()) {
             time = String.format(Locale.ROOT, "%.1f s (gateway's log; %.1f s after readiness)", connectSeconds(connect),
                     connect.seconds);
         }
         line(String.format(Locale.ROOT, "| %d devices | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %s |", devices,
-                startup, cell(connect.facts.getOrDefault("mode", "")), time,
-                connect.facts.getOrDefault("connected after", "?"), errors(connect), mib(connect.serverBefore.rssKb()),
+                startup, cell(connect.facts.mode), time, connectedText(connect),
+                errors(connect), mib(connect.serverBefore.rssKb()),
                 mib(connect.serverAfter.rssKb()), mib(connect.serverAfter.hwmKb()), connect.serverBefore.threads(),
                 connect.serverAfter.threads(),
                 (load == null) ? "" : String.format(Locale.ROOT, "%.0f msg/s", load.throughput())));
@@ -357,7 +364,7 @@ final class Report {
         Result big = this.results.get("big.connect");
         Result small = this.results.get("gw.connect");
         if (big != null) {
-            int connected = parse(big.facts.get("connected after"));
+            int connected = big.facts.connectedAfter.orElse(-1);
             long peak = Math.max(big.serverAfter.hwmKb(), maxHwm("big.first", "big.max"));
             int threadsBig = big.serverAfter.threads();
             int threadsSmall = (small != null) ? small.serverAfter.threads() : -1;
@@ -444,8 +451,7 @@ final class Report {
             if (rateProperty == null) {
                 line(String.format(Locale.ROOT, "| Connecting %d devices respects the global connect rate, in the time it "
                         + "implies | %.1f s for %d devices (%s) | not checked: this build has no global connect-rate "
-                        + "setting |", o.bigDevices, big.seconds, parse(big.facts.get("connected after")),
-                        big.facts.getOrDefault("mode", "")));
+                        + "setting |", o.bigDevices, big.seconds, big.facts.connectedAfter.orElse(-1), big.facts.mode));
             }
             else {
                 String value = this.metadata.defaults.get(rateProperty);
@@ -453,11 +459,11 @@ final class Report {
                 double implied = (perSecond > 0) ? o.bigDevices / perSecond : Double.NaN;
                 double measured = connectSeconds(big);
                 boolean ok = perSecond > 0 && measured <= implied * 1.2 + 5 && measured >= implied * 0.8
-                        && parse(big.facts.get("connected after")) >= o.bigDevices;
+                        && big.facts.connectedAfter.orElse(-1) >= o.bigDevices;
                 line(String.format(Locale.ROOT, "| Connecting %d devices respects the global connect rate, in the time it "
                         + "implies | `%s` = %s: %.1f s implied; %.1f s measured (%s), %d connected | %s |",
-                        o.bigDevices, rateProperty, value, implied, measured, big.facts.getOrDefault("mode", ""),
-                        parse(big.facts.get("connected after")), Double.isNaN(implied) ? "could not read the rate"
+                        o.bigDevices, rateProperty, value, implied, measured, big.facts.mode,
+                        big.facts.connectedAfter.orElse(-1), Double.isNaN(implied) ? "could not read the rate"
                                 : verdict(ok, "outside 80-120 % of the implied time")));
             }
         }
@@ -504,13 +510,9 @@ final class Report {
         }
     }
 
-    private static int parse(String value) {
-        try {
-            return Integer.parseInt(value);
-        }
-        catch (RuntimeException ex) {
-            return -1;
-        }
+    private static String connectedText(Result connect) {
+        OptionalInt connected = connect.facts.connectedAfter;
+        return connected.isPresent() ? Integer.toString(connected.getAsInt()) : "?";
     }
 
     private static String verdict(boolean met, String why) {

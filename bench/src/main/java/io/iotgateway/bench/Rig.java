@@ -16,13 +16,6 @@ record Rig(Options options, Processes processes, Probe probe, IdleWait idle, Fin
         return this.devices.first(this.options.devices);
     }
 
-    Result result(String id, String system, String scenario) {
-        Result result = new Result(id, system, scenario);
-        result.facts.put("devices", id.startsWith("big") ? Integer.toString(this.options.bigDevices)
-                : Integer.toString(this.options.devices));
-        return result;
-    }
-
     /** A meter of this server (0: none, the load generator talks to the broker itself) and the broker. */
     Meter meter(long serverPid) {
         return new Meter(serverPid, this.broker.pid());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.IntStream;
 
 /**
@@ -36,10 +37,10 @@ final class ScaleScenarios {
                 Result connect = warming ? WarmUpWatch.await(this.rig, gateway, this.o.bigDevices, meter)
                         : connectAll(gateway, target, meter);
                 add(connect, gateway);
-                add(Load.sequential(this.rig.result("big.first", "gateway",
+                add(Load.sequential(new Result("big.first", "gateway",
                         warming ? "first message after warm-up" : "message after connect-all"), target,
                         Rig.sample(this.o.bigDevices, this.o.coldSamples), meter), gateway);
-                add(Load.closed(this.rig.result("big.max", "gateway", "max throughput, all devices"), target,
+                add(Load.closed(new Result("big.max", "gateway", "max throughput, all devices"), target,
                         this.o.bigDevices, this.o.concurrency, this.o.warmup, this.o.bigDuration, meter), gateway);
             }
             liveHeap(gateway);
@@ -69,11 +70,11 @@ final class ScaleScenarios {
     /** Without warm-up: one message to each device. */
     private Result connectAll(GatewayProcess gateway, HttpTarget target, Meter meter) {
         ProcStat idle = ProcStat.read(gateway.child().pid());
-        Result connect = Load.each(this.rig.result("big.connect", "gateway", "connect all (first message each)"),
+        Result connect = Load.each(new Result("big.connect", "gateway", "connect all (first message each)"),
                 target, IntStream.range(0, this.o.bigDevices).toArray(), this.o.connectConcurrency,
                 this.o.connectTimeout, meter);
         connect.serverBefore = idle;
-        connect.facts.put("connected after", Integer.toString(gateway.connected()));
+        connect.facts.connectedAfter = OptionalInt.of(gateway.connected());
         return connect;
     }
 

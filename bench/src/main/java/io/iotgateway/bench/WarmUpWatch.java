@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,22 +33,17 @@ final class WarmUpWatch {
     }
 
     static Result await(Rig rig, GatewayProcess gateway, int count, Meter meter) {
-        Result result = rig.result("big.connect", "gateway", "warm-up connects all");
+        Result result = new Result("big.connect", "gateway", "warm-up connects all");
         Meter.Snapshot before = meter.snapshot();
         WarmUpWatch watch = new WarmUpWatch(count);
         int connected = watch.poll(gateway, watch.begin + rig.options().connectTimeout.toNanos());
-        result.facts.put("progress (connected, after readiness)", String.join(", ", watch.progress));
         result.seconds = (System.nanoTime() - watch.begin) / 1e9;
         meter.finish(result, before);
-        result.facts.put("mode", "eager warm-up, measured from readiness");
-        result.facts.put("connected after", Integer.toString(connected));
-        result.facts.put("from process start", String.format("%.1f s", gateway.startup() + result.seconds));
+        result.facts.mode = "eager warm-up, measured from readiness";
+        result.facts.connectedAfter = OptionalInt.of(connected);
         result.addOk(Math.max(0, connected));
-        gateway.loggedWarmUp().ifPresent(logged -> {
-            result.facts.put("gateway log", logged.line());
-            result.facts.put("warm-up seconds (gateway log)",
-                    String.format(Locale.ROOT, "%.1f", logged.millis() / 1000.0));
-        });
+        result.facts.warmUp = Optional.of(new ScenarioFacts.WarmUp(List.copyOf(watch.progress),
+                gateway.startup() + result.seconds, gateway.loggedWarmUp()));
         return result;
     }
 
