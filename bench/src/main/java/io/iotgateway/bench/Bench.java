@@ -62,7 +62,7 @@ public final class Bench {
             bench.processes.stopAll();
         }
         Findings found = bench.findings;
-        String report = new Report(options, found.facts, found.results, found.notes, bench.metadata).markdown();
+        String report = new Report(options, found, bench.metadata).markdown();
         Files.createDirectories(options.out.getParent());
         Files.writeString(options.out, report);
         System.out.println();

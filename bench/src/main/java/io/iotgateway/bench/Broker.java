@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,7 +18,7 @@ record Broker(Child child, int port) {
      * Writes its configuration, notes it in the facts (before the start, so a broker that does not start is
      * reported with it), starts it and waits until it listens (10 s at the most).
      */
-    static Broker start(Options o, Processes processes, Map<String, String> facts) throws IOException {
+    static Broker start(Options o, Processes processes, RunFacts facts) throws IOException {
         int port = Bench.freePort();
         Path dir = o.tmp.resolve("mosquitto");
         Files.createDirectories(dir);
@@ -27,7 +26,7 @@ record Broker(Child child, int port) {
         Path conf = dir.resolve("mosquitto.conf");
         Files.writeString(conf, configuration(port));
         Bench.setReadable(conf);
-        facts.put("mosquitto.conf", Files.readString(conf).lines()
+        facts.setup.put("mosquitto.conf", Files.readString(conf).lines()
             .filter(line -> !line.startsWith("#"))
             .reduce((a, b) -> a + "; " + b)
             .orElse(""));

@@ -11,7 +11,7 @@ final class Findings {
     /** In the order the scenarios ran. */
     final Map<String, Result> results = new LinkedHashMap<>();
 
-    final Map<String, String> facts = new LinkedHashMap<>();
+    final RunFacts facts = new RunFacts();
 
     final List<String> notes = new ArrayList<>();
 

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,7 +48,7 @@ final class GatewayProcess {
      * Starts a gateway for these devices and waits until it is ready; its command line goes into the facts.
      * @param extra arguments for this gateway besides the run's own (--gateway-arg)
      */
-    static GatewayProcess start(Options o, Broker broker, Processes processes, Probe probe, Map<String, String> facts,
+    static GatewayProcess start(Options o, Broker broker, Processes processes, Probe probe, RunFacts facts,
             String name, Devices devices, List<String> extra) throws IOException {
         Path dir = o.tmp.resolve(name);
         Files.createDirectories(dir.resolve("data"));
@@ -65,7 +64,7 @@ final class GatewayProcess {
                 "--spring.config.additional-location=file:" + properties));
         command.addAll(extra);
         command.addAll(o.gatewayArgs);
-        facts.put("Gateway command (" + name + ")", String.join(" ", command)
+        facts.gatewayCommands.put(name, String.join(" ", command)
             .replace(o.gatewayJar.toString(), "<jar>")
             .replace(o.tmp.toString(), "<tmp>"));
         Bench.log("%s: %d devices, port %d %s", name, devices.size(), port, extra.isEmpty() ? "" : extra);

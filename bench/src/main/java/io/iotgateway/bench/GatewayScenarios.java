@@ -36,8 +36,7 @@ final class GatewayScenarios {
         Path recording = this.o.work.resolve("gateway-" + this.o.devices + "-max-throughput.jfr");
         GatewayProcess gateway = this.rig.startGateway("gateway-" + this.o.devices, main, extra);
         try {
-            this.rig.findings().facts.put("Gateway (" + this.o.devices + " devices) start-up",
-                    String.format("%.1f s", gateway.startup()));
+            this.rig.findings().facts.startups.put(this.o.devices, gateway.startup());
             Meter meter = this.rig.meter(gateway.child().pid());
             ProcStat idle = ProcStat.read(gateway.child().pid());
             try (HttpTarget target = this.rig.http(gateway.baseUrl(), main)) {
@@ -48,8 +47,7 @@ final class GatewayScenarios {
             gateway.scrape(this.o.work.resolve("gateway-" + this.o.devices + ".prometheus.txt"));
         }
         finally {
-            this.rig.findings().facts.put("Gateway (" + this.o.devices + " devices) shutdown",
-                    gateway.stop(this.rig.processes()));
+            this.rig.findings().facts.shutdowns.put(this.o.devices, gateway.stop(this.rig.processes()));
         }
         if (this.o.profile) {
             profile(recording);
@@ -106,8 +104,7 @@ final class GatewayScenarios {
         try {
             String samples = Processes.output(List.of(jfr.toString(), "print", "--events", "jdk.ExecutionSample",
                     "--stack-depth", "200", recording.toString()), Duration.ofSeconds(120));
-            Profile profile = Profile.of(samples);
-            this.rig.findings().facts.put("profile", profile.samples + " samples\n\n" + profile.markdown(20));
+            this.rig.findings().facts.profile = Optional.of(Profile.of(samples));
             for (String view : List.of("hot-methods", "allocation-by-class", "gc")) {
                 Files.writeString(this.o.work.resolve(recording.getFileName() + "." + view + ".txt"),
                         Processes.output(List.of(jfr.toString(), "view", "--width", "180", view, recording.toString()),

@@ -25,8 +25,7 @@ record HttpCeiling(Child child, String baseUrl) {
         Bench.log("(b) HTTP ceiling: trivial Spring MVC endpoint on port %d", port);
         Child app = rig.processes().start("http-ceiling", command, log, o.tmp);
         String baseUrl = "http://127.0.0.1:" + port;
-        double startup = rig.probe().awaitReady(app, baseUrl + "/ready", Duration.ofSeconds(90));
-        rig.findings().facts.putIfAbsent("HTTP ceiling start-up", String.format("%.1f s", startup));
+        rig.probe().awaitReady(app, baseUrl + "/ready", Duration.ofSeconds(90));
         return new HttpCeiling(app, baseUrl);
     }
 

@@ -17,7 +17,7 @@ final class Report {
 
     private final Options options;
 
-    private final Map<String, String> facts;
+    private final RunFacts facts;
 
     private final Map<String, Result> results;
 
@@ -27,18 +27,17 @@ final class Report {
 
     private final StringBuilder out = new StringBuilder();
 
-    Report(Options options, Map<String, String> facts, Map<String, Result> results, List<String> notes,
-            GatewayMetadata metadata) {
+    Report(Options options, Findings findings, GatewayMetadata metadata) {
         this.options = options;
-        this.facts = facts;
-        this.results = results;
-        this.notes = notes;
+        this.facts = findings.facts;
+        this.results = findings.results;
+        this.notes = findings.notes;
         this.metadata = metadata;
     }
 
     String markdown() {
         Options o = this.options;
-        line("# iot-gateway benchmark, " + this.facts.getOrDefault("Date", ""));
+        line("# iot-gateway benchmark, " + this.facts.date.map(Object::toString).orElse(""));
         line();
         line("Command: `" + (o.command.isBlank() ? "bench/run.sh" : o.command) + "`" + (o.quick ? " (quick mode: a smoke check, not for the figures)" : ""));
         line();
@@ -52,15 +51,12 @@ final class Report {
         for (String key : List.of("Gateway build", "Gateway jar", "CPU", "Memory", "Machine load", "Kernel", "Java", "Broker",
                 "Open files limit", "Scheduling gaps", "Server JVM flags (gateway and HTTP ceiling)", "Load generator JVM flags",
                 "mosquitto.conf")) {
-            if (this.facts.containsKey(key)) {
-                line("| " + key + " | " + cell(this.facts.get(key)) + " |");
+            if (this.facts.setup.containsKey(key)) {
+                line("| " + key + " | " + cell(this.facts.setup.get(key)) + " |");
             }
         }
-        this.facts.forEach((key, value) -> {
-            if (key.startsWith("Gateway command")) {
-                line("| " + key + " | `" + cell(value) + "` |");
-            }
-        });
+        this.facts.gatewayCommands.forEach((name, command) -> line("| Gateway command (" + name + ") | `"
+                + cell(command) + "` |"));
         if (this.metadata != null && !this.metadata.defaults.isEmpty()) {
             line("| Gateway settings (`gateway.mqtt.*` and rate-limit defaults of this build) | " + this.metadata.defaults.entrySet()
                 .stream()
@@ -85,15 +81,15 @@ final class Report {
                         + "during \"%s, %s\": its figures are disturbed.", other, r.system, r.scenario));
             }
         }
-        String profile = this.facts.get("profile");
-        if (profile != null) {
+        if (this.facts.profile.isPresent()) {
+            Profile profile = this.facts.profile.get();
             line("## Where the gateway's CPU went in its max-throughput run (JFR execution samples)");
             line();
             line("Recorded with `jcmd JFR.start settings=profile` over the warm-up and the measured window; each sample "
                     + "is charged to the library of its first frame from the top of the stack that is not the JDK's. The "
                     + "recording and `jfr view` outputs are in the run's folder under bench/target/runs/.");
             line();
-            profile.lines().forEach(this::line);
+            (profile.samples + " samples\n\n" + profile.markdown(20)).lines().forEach(this::line);
             line();
         }
         if (!this.notes.isEmpty()) {
@@ -298,11 +294,7 @@ final class Report {
         scaleRow(small, this.options.devices, this.results.get("gw.max"));
         scaleRow(big, this.options.bigDevices, this.results.get("big.max"));
         line();
-        this.facts.forEach((key, value) -> {
-            if (key.startsWith("Gateway (") && key.endsWith("shutdown")) {
-                line("- Gateway (" + key.substring("Gateway (".length()).replace(") shutdown", ")") + ", shutdown: " + value);
-            }
-        });
+        this.facts.shutdowns.forEach((devices, how) -> line("- Gateway (" + devices + " devices), shutdown: " + how));
         line();
         if (big != null && big.facts.warmUp.isPresent()) {
             line("Warm-up progress of the " + this.options.bigDevices + "-device gateway (devices connected, seconds "
@@ -310,12 +302,12 @@ final class Report {
                     + String.join(", ", big.facts.warmUp.get().progress()) + ".");
             line();
         }
-        String heap = this.facts.get("big.heap");
-        if (heap != null) {
-            line("Gateway with " + this.options.bigDevices + " devices, at the end: heap " + heap + "; RSS then "
-                    + this.facts.getOrDefault("big.heap.rss", "?") + ".");
+        this.facts.bigHeap.ifPresent(live -> live.heap().ifPresent(heap -> {
+            line("Gateway with " + this.options.bigDevices + " devices, at the end: heap " + String.format("%.0f MiB "
+                    + "used of %.0f MiB committed after a full GC", heap.usedKb() / 1024.0, heap.committedKb() / 1024.0)
+                    + "; RSS then " + String.format("%.0f MiB", live.rssKb() / 1024.0) + ".");
             line();
-        }
+        }));
         Result bigMax = this.results.get("big.max");
         if (bigMax != null) {
             line(String.format(Locale.ROOT, "Throughput across all %d devices (closed loop, %d in flight): %.0f msg/s,"
@@ -340,7 +332,8 @@ final class Report {
         if (connect == null) {
             return;
         }
-        String startup = this.facts.getOrDefault("Gateway (" + devices + " devices) start-up", "?");
+        Double seconds = this.facts.startups.get(devices);
+        String startup = (seconds != null) ? String.format("%.1f s", seconds) : "?";
         String time = String.format(Locale.ROOT, "%.1f s", connect.seconds);
         if (loggedSeconds(connect).isPresent()) {
             time = String.format(Locale.ROOT, "%.1f s (gateway's log; %.1f s after readiness)", connectSeconds(connect),

@@ -30,8 +30,7 @@ final class ScaleScenarios {
         boolean warming = warmUp.isPresent() && !"false".equals(metadata.defaults.get(warmUp.get()));
         GatewayProcess gateway = this.rig.startGateway("gateway-" + this.o.bigDevices, big, extra);
         try {
-            this.rig.findings().facts.put("Gateway (" + this.o.bigDevices + " devices) start-up",
-                    String.format("%.1f s", gateway.startup()));
+            this.rig.findings().facts.startups.put(this.o.bigDevices, gateway.startup());
             Meter meter = this.rig.meter(gateway.child().pid());
             try (HttpTarget target = this.rig.http(gateway.baseUrl(), big)) {
                 Result connect = warming ? WarmUpWatch.await(this.rig, gateway, this.o.bigDevices, meter)
@@ -47,8 +46,7 @@ final class ScaleScenarios {
             gateway.scrape(this.o.work.resolve("gateway-" + this.o.bigDevices + ".prometheus.txt"));
         }
         finally {
-            this.rig.findings().facts.put("Gateway (" + this.o.bigDevices + " devices) shutdown",
-                    gateway.stop(this.rig.processes()));
+            this.rig.findings().facts.shutdowns.put(this.o.bigDevices, gateway.stop(this.rig.processes()));
         }
     }
 
@@ -80,10 +78,7 @@ final class ScaleScenarios {
 
     private void liveHeap(GatewayProcess gateway) {
         try {
-            GatewayProcess.LiveHeap live = gateway.liveHeap();
-            live.heap().ifPresent(heap -> this.rig.findings().facts.put("big.heap", String.format("%.0f MiB used "
-                    + "of %.0f MiB committed after a full GC", heap.usedKb() / 1024.0, heap.committedKb() / 1024.0)));
-            this.rig.findings().facts.put("big.heap.rss", String.format("%.0f MiB", live.rssKb() / 1024.0));
+            this.rig.findings().facts.bigHeap = Optional.of(gateway.liveHeap());
         }
         catch (IOException ex) {
             this.rig.findings().note("jcmd failed: " + ex.getMessage());

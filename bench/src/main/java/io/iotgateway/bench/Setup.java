@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Facts about the run for the report's setup table: the build, the machine, the software, the JVM flags. */
 final class Setup {
@@ -15,22 +16,23 @@ final class Setup {
     }
 
     /** Notes the facts, then measures the machine's scheduling gaps (after waiting for it to be idle). */
-    static void describe(Options o, Map<String, String> facts, IdleWait idle) {
-        facts.put("Date", LocalDateTime.now().withNano(0).toString());
-        facts.put("Gateway build", o.commit);
-        facts.put("Gateway jar", o.gatewayJar.toString());
-        facts.put("CPU", Runtime.getRuntime().availableProcessors() + " x " + cpuModel());
-        facts.put("Memory", memTotal());
-        facts.put("Kernel", Bench.readQuietly(Path.of("/proc/sys/kernel/osrelease")).trim());
-        facts.put("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        facts.put("Broker", brokerVersion(o).trim());
-        facts.put("Open files limit", readLimit());
-        facts.put("Server JVM flags (gateway and HTTP ceiling)", String.join(" ", o.serverJvm));
-        facts.put("Load generator JVM flags",
+    static void describe(Options o, RunFacts run, IdleWait idle) {
+        run.date = Optional.of(LocalDateTime.now().withNano(0));
+        Map<String, String> rows = run.setup;
+        rows.put("Gateway build", o.commit);
+        rows.put("Gateway jar", o.gatewayJar.toString());
+        rows.put("CPU", Runtime.getRuntime().availableProcessors() + " x " + cpuModel());
+        rows.put("Memory", memTotal());
+        rows.put("Kernel", Bench.readQuietly(Path.of("/proc/sys/kernel/osrelease")).trim());
+        rows.put("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        rows.put("Broker", brokerVersion(o).trim());
+        rows.put("Open files limit", readLimit());
+        rows.put("Server JVM flags (gateway and HTTP ceiling)", String.join(" ", o.serverJvm));
+        rows.put("Load generator JVM flags",
                 String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         idle.before("the scheduling-gap check");
         Bench.log("measuring the machine's scheduling gaps");
-        facts.put("Scheduling gaps", SchedulingGaps.measure(o.quick ? Duration.ofSeconds(2) : Duration.ofSeconds(5)));
+        rows.put("Scheduling gaps", SchedulingGaps.measure(o.quick ? Duration.ofSeconds(2) : Duration.ofSeconds(5)));
     }
 
     private static String brokerVersion(Options o) {
