@@ -36,7 +36,7 @@ public final class Bench {
     private Bench(Options options) {
         this.options = options;
         this.processes = new Processes(options.work.resolve("pids"));
-        this.probe = new Probe(options.jdkTool("jcmd"), this.findings.notes);
+        this.probe = new Probe(options.jdkTool("jcmd"), this.findings);
         this.idle = new IdleWait(options.waitIdle, this.processes, this.findings);
     }
 

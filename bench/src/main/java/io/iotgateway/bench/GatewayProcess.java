@@ -21,9 +21,11 @@ final class GatewayProcess {
     /** How long a gateway may take to stop after SIGTERM: about what the Helm chart's pods get (30 s drain + slack). */
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(45);
 
-    private static final Pattern WARM_UP_LOGGED = Pattern.compile("Warm-up: (\\d+) of (\\d+) devices connected in (\\d+) ms");
+    private static final Pattern WARM_UP_LOGGED = Pattern
+        .compile("Warm-up: (\\d+) of (\\d+) devices connected in (\\d+) ms");
 
-    // jcmd GC.heap_info, G1: " garbage-first heap   total 143360K, used 60416K [...]"
+    // jcmd GC.heap_info of G1: "garbage-first heap   total reserved 524288K, committed 145408K, used 60535K [...]"
+    // (JDK 25; older JDKs wrote "total 145408K, used ...")
     private static final Pattern HEAP_USED = Pattern.compile("(?:total|committed) (\\d+)K, used (\\d+)K");
 
     private final Child child;
@@ -48,8 +50,8 @@ final class GatewayProcess {
      * Starts a gateway for these devices and waits until it is ready; its command line goes into the facts.
      * @param extra arguments for this gateway besides the run's own (--gateway-arg)
      */
-    static GatewayProcess start(Options o, Broker broker, Processes processes, Probe probe, RunFacts facts,
-            String name, Devices devices, List<String> extra) throws IOException {
+    static GatewayProcess start(Rig rig, String name, Devices devices, List<String> extra) throws IOException {
+        Options o = rig.options();
         Path dir = o.tmp.resolve(name);
         Files.createDirectories(dir.resolve("data"));
         Path properties = dir.resolve("devices.properties");
@@ -59,20 +61,20 @@ final class GatewayProcess {
         command.add(o.java);
         command.addAll(o.serverJvm);
         command.addAll(List.of("-jar", o.gatewayJar.toString(),
-                "--gateway.platform.endpoint=tcp://127.0.0.1:" + broker.port(), "--gateway.security.open=true",
+                "--gateway.platform.endpoint=tcp://127.0.0.1:" + rig.broker().port(), "--gateway.security.open=true",
                 "--gateway.data-dir=" + dir.resolve("data"), "--server.port=" + port, "--server.address=127.0.0.1",
                 "--spring.config.additional-location=file:" + properties));
         command.addAll(extra);
         command.addAll(o.gatewayArgs);
-        facts.gatewayCommands.put(name, String.join(" ", command)
+        rig.findings().facts.gatewayCommands.put(name, String.join(" ", command)
             .replace(o.gatewayJar.toString(), "<jar>")
             .replace(o.tmp.toString(), "<tmp>"));
         Bench.log("%s: %d devices, port %d %s", name, devices.size(), port, extra.isEmpty() ? "" : extra);
-        Child child = processes.start(name, command, o.work.resolve(name + ".log"), dir);
+        Child child = rig.processes().start(name, command, o.work.resolve(name + ".log"), dir);
         String baseUrl = "http://127.0.0.1:" + port;
-        double startup = probe.awaitReady(child, baseUrl + "/actuator/health/readiness", o.startTimeout);
+        double startup = rig.probe().awaitReady(child, baseUrl + "/actuator/health/readiness", o.startTimeout);
         Bench.log("%s ready after %.1f s", name, startup);
-        return new GatewayProcess(child, baseUrl, startup, probe, o.jdkTool("jcmd"));
+        return new GatewayProcess(child, baseUrl, startup, rig.probe(), o.jdkTool("jcmd"));
     }
 
     Child child() {

@@ -34,7 +34,7 @@ final class GatewayScenarios {
         List<String> extra = new ArrayList<>();
         warmUp.ifPresent(name -> extra.add("--" + name + "=false"));
         Path recording = this.o.work.resolve("gateway-" + this.o.devices + "-max-throughput.jfr");
-        GatewayProcess gateway = this.rig.startGateway("gateway-" + this.o.devices, main, extra);
+        GatewayProcess gateway = GatewayProcess.start(this.rig, "gateway-" + this.o.devices, main, extra);
         try {
             this.rig.findings().facts.startups.put(this.o.devices, gateway.startup());
             Meter meter = this.rig.meter(gateway.child().pid());

@@ -3,6 +3,7 @@ package io.iotgateway.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -113,7 +114,7 @@ final class Load {
                 });
             }
             if (!inflight.tryAcquire(maxInflight, DRAIN.toSeconds(), TimeUnit.SECONDS)) {
-                result.facts.unfinished = maxInflight - inflight.availablePermits();
+                result.facts.unfinished = OptionalInt.of(maxInflight - inflight.availablePermits());
                 executor.shutdownNow();
             }
         }

@@ -29,7 +29,7 @@ final class PairedRounds {
         HttpCeiling ceiling = HttpCeiling.start(this.rig);
         GatewayProcess gateway = null;
         try {
-            gateway = this.rig.startGateway("gateway-paired", this.rig.mainDevices(), List.of());
+            gateway = GatewayProcess.start(this.rig, "gateway-paired", this.rig.mainDevices(), List.of());
             Meter gatewayMeter = this.rig.meter(gateway.child().pid());
             Result warmUp = WarmUpWatch.await(this.rig, gateway, o.devices, gatewayMeter);
             int connected = warmUp.facts.connectedAfter.orElseThrow();

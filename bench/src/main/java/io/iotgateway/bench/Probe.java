@@ -28,15 +28,15 @@ final class Probe {
 
     private final Path jcmd;
 
-    private final List<String> notes;
+    private final Findings findings;
 
     /**
      * @param jcmd for a thread dump of a server that does not get ready
-     * @param notes where what went wrong on the way goes, for the report
+     * @param findings where the notes of what went wrong on the way go
      */
-    Probe(Path jcmd, List<String> notes) {
+    Probe(Path jcmd, Findings findings) {
         this.jcmd = jcmd;
-        this.notes = notes;
+        this.findings = findings;
     }
 
     /** Polls {@code url} until it answers 200 and returns the seconds since the server was started. */
@@ -56,7 +56,7 @@ final class Probe {
                     return (System.nanoTime() - child.started()) / 1e9;
                 }
                 if (response.statusCode() == 401 || response.statusCode() == 403) {
-                    this.notes.add(url + " answered " + response.statusCode() + "; the run went on");
+                    this.findings.note(url + " answered " + response.statusCode() + "; the run went on");
                     return (System.nanoTime() - child.started()) / 1e9;
                 }
             }
@@ -80,7 +80,7 @@ final class Probe {
                     "Thread.print"), Duration.ofSeconds(60)));
         }
         catch (IOException ex) {
-            this.notes.add("jcmd Thread.print for " + child.name() + " failed: " + ex.getMessage());
+            this.findings.note("jcmd Thread.print for " + child.name() + " failed: " + ex.getMessage());
         }
         return new IllegalStateException(child.name() + " was not ready after " + timeout.toSeconds() + " s (threads: "
                 + dump.getFileName() + "): " + child.tail());

@@ -1,7 +1,5 @@
 package io.iotgateway.bench;
 
-import java.io.IOException;
-import java.util.List;
 import java.util.stream.IntStream;
 
 /**
@@ -25,11 +23,6 @@ record Rig(Options options, Processes processes, Probe probe, IdleWait idle, Fin
     HttpTarget http(String baseUrl, Devices to) {
         return new HttpTarget(baseUrl, to.productKey(), to.names(), this.options.qos, this.payload.bytes(),
                 this.options.httpClients);
-    }
-
-    GatewayProcess startGateway(String name, Devices to, List<String> extra) throws IOException {
-        return GatewayProcess.start(this.options, this.broker, this.processes, this.probe, this.findings.facts, name,
-                to, extra);
     }
 
     /** {@code count} device indexes spread evenly over {@code devices}. */

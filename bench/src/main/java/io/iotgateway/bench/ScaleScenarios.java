@@ -28,7 +28,7 @@ final class ScaleScenarios {
         GatewayMetadata metadata = this.rig.metadata();
         Optional<String> warmUp = metadata.warmUpSwitch();
         boolean warming = warmUp.isPresent() && !"false".equals(metadata.defaults.get(warmUp.get()));
-        GatewayProcess gateway = this.rig.startGateway("gateway-" + this.o.bigDevices, big, extra);
+        GatewayProcess gateway = GatewayProcess.start(this.rig, "gateway-" + this.o.bigDevices, big, extra);
         try {
             this.rig.findings().facts.startups.put(this.o.bigDevices, gateway.startup());
             Meter meter = this.rig.meter(gateway.child().pid());

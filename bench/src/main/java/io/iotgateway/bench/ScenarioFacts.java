@@ -16,8 +16,8 @@ final class ScenarioFacts {
     /** How the load was applied, e.g. "closed loop, 64 concurrent". */
     String mode = "";
 
-    /** Open loop: requests still running when it stopped waiting for them; -1 when none were left. */
-    int unfinished = -1;
+    /** Open loop: requests still running when it stopped waiting for them. */
+    OptionalInt unfinished = OptionalInt.empty();
 
     /** Open loop: messages the pacer sent more than 1 ms after they were due. */
     long pacerLate;
@@ -59,9 +59,7 @@ final class ScenarioFacts {
     /** The facts other than the mode, by label. */
     Map<String, String> listed() {
         Map<String, String> listed = new TreeMap<>();
-        if (this.unfinished >= 0) {
-            listed.put("unfinished", Integer.toString(this.unfinished));
-        }
+        this.unfinished.ifPresent(unfinished -> listed.put("unfinished", Integer.toString(unfinished)));
         if (this.pacerLate > 0) {
             listed.put("pacer late >1ms", Long.toString(this.pacerLate));
         }
