@@ -1,36 +1,13 @@
 package io.iotgateway.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -44,48 +21,23 @@ public final class Bench {
 
     static final String PRODUCT_KEY = "a1BenchProd";
 
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
-
-    private static final Pattern HEALTH_CONNECTED = Pattern
-        .compile("\"mqtt\"\\s*:\\s*\\{[^}]*?\"connected\"\\s*:\\s*(\\d+)");
-
-    private static final List<Child> children = new ArrayList<>();
-
-    /** How long a gateway may take to stop after SIGTERM: about what the Helm chart's pods get (30 s drain + slack). */
-    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(45);
-
-    // unmeasured seconds before each paired round: connections re-established, queues filled
-    private static final Duration PAIRED_SETTLE = Duration.ofSeconds(3);
-
-    private static Path pidFile;
-
     private final Options options;
 
-    private final Map<String, Result> results = new LinkedHashMap<>();
+    private final Processes processes;
 
-    private final Map<String, String> facts = new LinkedHashMap<>();
+    private final Findings findings = new Findings();
 
-    private final List<String> notes = new ArrayList<>();
+    private final Probe probe;
 
-    private final HttpClient control = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(2))
-        .build();
+    private final IdleWait idle;
 
     private GatewayMetadata metadata;
 
-    private Devices devices;
-
-    private byte[] payload;
-
-    private Path payloadFile;
-
-    private int brokerPort;
-
-    private long brokerPid;
-
     private Bench(Options options) {
         this.options = options;
+        this.processes = new Processes(options.work.resolve("pids"));
+        this.probe = new Probe(options.jdkTool("jcmd"), this.findings);
+        this.idle = new IdleWait(options.waitIdle, this.processes, this.findings);
     }
 
     public static void main(String[] args) throws Exception {
@@ -94,9 +46,8 @@ public final class Bench {
         Files.createDirectories(options.work);
         Files.createDirectories(options.tmp);
         setReadable(options.tmp);
-        pidFile = options.work.resolve("pids");
-        Runtime.getRuntime().addShutdownHook(new Thread(Bench::stopAll, "bench-cleanup"));
         Bench bench = new Bench(options);
+        Runtime.getRuntime().addShutdownHook(new Thread(bench.processes::stopAll, "bench-cleanup"));
         int status = 0;
         try {
             bench.run();
@@ -105,12 +56,13 @@ public final class Bench {
             status = 1;
             System.err.println("bench: failed: " + ex);
             ex.printStackTrace();
-            bench.notes.add("The run stopped early: " + ex.getMessage());
+            bench.findings.note("The run stopped early: " + ex.getMessage());
         }
         finally {
-            stopAll();
+            bench.processes.stopAll();
         }
-        String report = new Report(options, bench.facts, bench.results, bench.notes, bench.metadata).markdown();
+        Findings found = bench.findings;
+        String report = new Report(options, found, bench.metadata).markdown();
         Files.createDirectories(options.out.getParent());
         Files.writeString(options.out, report);
         System.out.println();
@@ -123,734 +75,47 @@ public final class Bench {
     private void run() throws Exception {
         Options o = this.options;
         this.metadata = GatewayMetadata.read(o.gatewayJar);
-        describeEnvironment();
-        this.devices = Devices.generate(PRODUCT_KEY, Math.max(o.devices, o.bigDevices), 6);
-        this.payload = payload(o.payload);
-        this.payloadFile = o.tmp.resolve("payload.bin");
-        Files.write(this.payloadFile, this.payload);
-        setReadable(this.payloadFile);
-
-        startBroker();
-        phase("a", "(a) direct Paho", this::mqttCeiling);
-        phase("b", "(b) HTTP ceiling", this::httpCeiling);
-        phase("c", "(c) mosquitto_pub", this::mosquittoPub);
-        phase("gateway", "gateway, " + o.devices + " devices", this::gateway);
-        phase("paired", "paired rounds, gateway and (b)", this::paired);
-        phase("big", "gateway, " + o.bigDevices + " devices", this::gatewayAtScale);
+        Setup.describe(o, this.findings.facts, this.idle);
+        Devices devices = Devices.generate(PRODUCT_KEY, Math.max(o.devices, o.bigDevices), 6);
+        Payload payload = Payload.write(o.payload, o.tmp.resolve("payload.bin"));
+        Broker broker = Broker.start(o, this.processes, this.findings.facts);
+        Rig rig = new Rig(o, this.processes, this.probe, this.idle, this.findings, this.metadata, broker, devices,
+                payload);
+        Baselines baselines = new Baselines(rig);
+        phase("a", "(a) direct Paho", baselines::directPaho);
+        phase("b", "(b) HTTP ceiling", baselines::httpCeiling);
+        phase("c", "(c) mosquitto_pub", baselines::mosquittoPub);
+        phase("gateway", "gateway, " + o.devices + " devices", new GatewayScenarios(rig)::run);
+        phase("paired", "paired rounds, gateway and (b)", new PairedRounds(rig)::run);
+        phase("big", "gateway, " + o.bigDevices + " devices", new ScaleScenarios(rig)::run);
     }
 
-    private interface Phase {
+    private interface Part {
         void run() throws Exception;
     }
 
     /** Runs one part of the benchmark; a failure is reported and the next part runs all the same. */
-    private void phase(String key, String name, Phase phase) {
+    private void phase(String key, String name, Part part) {
         if (this.options.skip.contains(key)) {
             return;
         }
         try {
-            waitIdle(name);
-            phase.run();
+            this.idle.before(name);
+            part.run();
         }
         catch (Exception ex) {
             log("%s failed: %s", name, ex.getMessage());
-            this.notes.add(name + " failed: " + ex.getMessage());
-        }
-    }
-
-    /** Stops the scenarios of a server that died (an OutOfMemoryError, say), saying so in the report. */
-    private static void checkAlive(Child child, String during) {
-        if (!child.process().isAlive()) {
-            throw new IllegalStateException(child.name() + " exited with code " + child.process().exitValue()
-                    + " during \"" + during + "\"; its log ends: " + tail(child.log()).replace("\n", " "));
-        }
-    }
-
-    // ---------------------------------------------------------------- baselines
-
-    private void mqttCeiling() {
-        Options o = this.options;
-        Devices main = this.devices.first(o.devices);
-        log("(a) direct Paho: %d clients on the load generator, QoS %d", o.devices, o.qos);
-        Meter meter = new Meter(0, this.brokerPid);
-        MqttTarget target = new MqttTarget("tcp://127.0.0.1:" + this.brokerPort, main, o.qos, this.payload);
-        try {
-            add(target.connectAll(result("a.connect", "(a) Paho direct", "connect all devices"),
-                    Math.min(o.connectConcurrency, 100), meter));
-            waitIdle("(a) max throughput");
-            add(Load.closed(result("a.max", "(a) Paho direct", "max throughput"), target, o.devices, o.concurrency,
-                    o.warmup, o.duration, meter));
-            add(Load.open(result("a.rate", "(a) Paho direct", "fixed rate"), target, o.devices, o.rate,
-                    o.rateWarmup, o.duration, o.maxInflight, meter));
-        }
-        finally {
-            target.close();
-        }
-        // new clients for the same devices (the long-lived ones are closed, so nothing is taken over)
-        MqttTarget cold = new MqttTarget("tcp://127.0.0.1:" + this.brokerPort, main, o.qos, this.payload);
-        try {
-            Result connectOnly = result("a.connect1", "(a) Paho direct", "connect only");
-            add(cold.coldSample(result("a.cold", "(a) Paho direct", "connect + first publish"), connectOnly,
-                    sample(o.devices, o.coldSamples), meter));
-            add(connectOnly);
-        }
-        finally {
-            cold.close();
-        }
-    }
-
-    private void httpCeiling() throws Exception {
-        Options o = this.options;
-        Ceiling ceiling = startCeiling();
-        Child app = ceiling.child();
-        try {
-            Meter meter = new Meter(app.pid(), this.brokerPid);
-            try (HttpTarget target = new HttpTarget(ceiling.baseUrl(), PRODUCT_KEY,
-                    this.devices.first(o.devices).names(), o.qos, this.payload, o.httpClients)) {
-                waitIdle("(b) max throughput");
-                add(Load.closed(result("b.max", "(b) HTTP ceiling", "max throughput"), target, o.devices,
-                        o.concurrency, o.warmup, o.duration, meter), app);
-                add(Load.open(result("b.rate", "(b) HTTP ceiling", "fixed rate"), target, o.devices, o.rate,
-                        o.rateWarmup, o.duration, o.maxInflight, meter), app);
-            }
-        }
-        finally {
-            stop(app, Duration.ofSeconds(20));
-        }
-    }
-
-    private record Ceiling(Child child, String baseUrl) {
-    }
-
-    private Ceiling startCeiling() throws Exception {
-        Options o = this.options;
-        int port = freePort();
-        Path log = o.work.resolve("http-ceiling.log");
-        List<String> command = new ArrayList<>();
-        command.add(o.java);
-        command.addAll(o.serverJvm);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                "io.iotgateway.bench.httpceiling.HttpCeilingApp", "--server.port=" + port,
-                "--server.address=127.0.0.1", "--spring.threads.virtual.enabled=true",
-                "--spring.main.banner-mode=off", "--bench.tmp=" + o.tmp));
-        log("(b) HTTP ceiling: trivial Spring MVC endpoint on port %d", port);
-        Child app = start("http-ceiling", command, log, o.tmp);
-        String baseUrl = "http://127.0.0.1:" + port;
-        double startup = awaitReady(app, baseUrl + "/ready", Duration.ofSeconds(90));
-        this.facts.putIfAbsent("HTTP ceiling start-up", String.format("%.1f s", startup));
-        return new Ceiling(app, baseUrl);
-    }
-
-    /**
-     * The gateway and the HTTP ceiling (b) up at the same time, measured in turns: the machine's speed drifts by tens
-     * of percent over minutes (other tenants of the host), so two servers measured minutes apart may be compared at
-     * different speeds. Each round measures (b), then the gateway, over the same window; the report gives each
-     * round's ratio and their median.
-     */
-    private void paired() throws Exception {
-        Options o = this.options;
-        if (o.pairedRounds <= 0) {
-            return;
-        }
-        Devices main = this.devices.first(o.devices);
-        Ceiling ceiling = startCeiling();
-        Gateway gateway = null;
-        try {
-            gateway = startGateway("gateway-paired", main, List.of(), List.of());
-            Meter gatewayMeter = new Meter(gateway.child.pid(), this.brokerPid);
-            Result warmUp = awaitWarmUp(gateway, o.devices, gatewayMeter);
-            int connected = Integer.parseInt(warmUp.facts.get("connected after"));
-            if (connected < o.devices) {
-                throw new IllegalStateException("only " + connected + " of " + o.devices + " devices connected");
-            }
-            Meter ceilingMeter = new Meter(ceiling.child().pid(), this.brokerPid);
-            try (HttpTarget toCeiling = new HttpTarget(ceiling.baseUrl(), PRODUCT_KEY, main.names(), o.qos,
-                    this.payload, o.httpClients);
-                    HttpTarget toGateway = new HttpTarget(gateway.baseUrl, PRODUCT_KEY, main.names(), o.qos,
-                            this.payload, o.httpClients)) {
-                waitIdle("paired warm-up");
-                log("paired: warming both servers up (%d s each)", o.warmup.toSeconds());
-                Load.closed(result("pair.b.warm", "(b) HTTP ceiling", "paired warm-up"), toCeiling, o.devices,
-                        o.concurrency, o.warmup, Duration.ofSeconds(1), ceilingMeter);
-                Load.closed(result("pair.gw.warm", "gateway", "paired warm-up"), toGateway, o.devices,
-                        o.concurrency, o.warmup, Duration.ofSeconds(1), gatewayMeter);
-                for (int round = 1; round <= o.pairedRounds; round++) {
-                    add(Load.closed(result("pair.b." + round, "(b) HTTP ceiling", "paired round " + round),
-                            toCeiling, o.devices, o.concurrency, PAIRED_SETTLE, o.duration, ceilingMeter),
-                            ceiling.child());
-                    add(Load.closed(result("pair.gw." + round, "gateway", "paired round " + round), toGateway,
-                            o.devices, o.concurrency, PAIRED_SETTLE, o.duration, gatewayMeter), gateway.child);
-                }
-            }
-        }
-        finally {
-            stop(ceiling.child(), Duration.ofSeconds(20));
-            if (gateway != null) {
-                stop(gateway.child, SHUTDOWN_GRACE);
-            }
-        }
-    }
-
-    private void mosquittoPub() {
-        Options o = this.options;
-        log("(c) mosquitto_pub: %d messages, one process each, %d at a time", o.pubMessages, o.pubConcurrency);
-        PubTarget target = new PubTarget(o.mosquittoPub, this.brokerPort, this.devices.first(o.devices), o.qos,
-                this.payloadFile);
-        int[] sequence = IntStream.range(0, o.pubMessages).map(i -> i % o.devices).toArray();
-        Result result = Load.each(result("c.pub", "(c) mosquitto_pub", "one process per message"), target,
-                sequence, o.pubConcurrency, Duration.ofMinutes(2), new Meter(0, this.brokerPid));
-        result.facts.put("mode", o.pubMessages + " messages, " + o.pubConcurrency + " processes at a time");
-        add(result);
-    }
-
-    // ---------------------------------------------------------------- the gateway
-
-    /** N devices: cold path, warm path, then everything connected: max throughput and latency at a fixed rate. */
-    private void gateway() throws Exception {
-        Options o = this.options;
-        Devices main = this.devices.first(o.devices);
-        Optional<String> warmUp = this.metadata.warmUpSwitch();
-        List<String> extra = new ArrayList<>();
-        warmUp.ifPresent(name -> extra.add("--" + name + "=false"));
-        Path recording = o.work.resolve("gateway-" + o.devices + "-max-throughput.jfr");
-        Gateway gateway = startGateway("gateway-" + o.devices, main, extra, List.of());
-        try {
-            this.facts.put("Gateway (" + o.devices + " devices) start-up", String.format("%.1f s", gateway.startup));
-            Meter meter = new Meter(gateway.child.pid(), this.brokerPid);
-            ProcStat idle = ProcStat.read(gateway.child.pid());
-            try (HttpTarget target = new HttpTarget(gateway.baseUrl, PRODUCT_KEY, main.names(), o.qos,
-                    this.payload, o.httpClients)) {
-                int[] sample = sample(o.devices, o.coldSamples);
-                Result cold = Load.sequential(result("gw.cold", "gateway", "first message (cold)"), target, sample,
-                        meter);
-                cold.facts.put("warm-up", warmUp.map(name -> name + "=false").orElse("none in this build"));
-                add(cold, gateway.child);
-                add(Load.sequential(result("gw.warm", "gateway", "second message (warm)"), target, sample, meter), gateway.child);
-                Set<Integer> sampled = new HashSet<>();
-                Arrays.stream(sample).forEach(sampled::add);
-                int[] rest = IntStream.range(0, o.devices).filter(i -> !sampled.contains(i)).toArray();
-                Result connect = Load.each(result("gw.connect", "gateway", "connect all (first message each)"),
-                        target, rest, o.connectConcurrency, o.connectTimeout, meter);
-                connect.serverBefore = idle;
-                connect.facts.put("connected after", Integer.toString(connected(gateway)));
-                add(connect, gateway.child);
-                waitIdle("gateway max throughput");
-                if (o.profile) {
-                    // the recording covers the warm-up and the measured window of the max-throughput run only
-                    jcmd(gateway, "JFR.start", "name=bench", "settings=profile", "filename=" + recording);
-                }
-                add(Load.closed(result("gw.max", "gateway", "max throughput"), target, o.devices, o.concurrency,
-                        o.warmup, o.duration, meter), gateway.child);
-                if (o.profile) {
-                    jcmd(gateway, "JFR.stop", "name=bench");
-                }
-                waitIdle("gateway fixed rate");
-                add(Load.open(result("gw.rate", "gateway", "fixed rate"), target, o.devices, o.rate, o.rateWarmup,
-                        o.duration, o.maxInflight, meter), gateway.child);
-            }
-            scrape(gateway, "gateway-" + o.devices);
-        }
-        finally {
-            this.facts.put("Gateway (" + o.devices + " devices) shutdown", stopDescribed(gateway.child,
-                    SHUTDOWN_GRACE));
-        }
-        if (o.profile) {
-            profile(recording);
-        }
-    }
-
-    /** Where the gateway's CPU went in its max-throughput run (JFR execution samples), for the report. */
-    private void profile(Path recording) {
-        Path jfr = Path.of(this.options.java).resolveSibling("jfr");
-        try {
-            String samples = run(List.of(jfr.toString(), "print", "--events", "jdk.ExecutionSample", "--stack-depth",
-                    "200", recording.toString()), Duration.ofSeconds(120));
-            Profile profile = Profile.of(samples);
-            this.facts.put("profile", profile.samples + " samples\n\n" + profile.markdown(20));
-            for (String view : List.of("hot-methods", "allocation-by-class", "gc")) {
-                Files.writeString(this.options.work.resolve(recording.getFileName() + "." + view + ".txt"),
-                        run(List.of(jfr.toString(), "view", "--width", "180", view, recording.toString()),
-                                Duration.ofSeconds(120)));
-            }
-        }
-        catch (IOException ex) {
-            this.notes.add("jfr failed: " + ex.getMessage());
-        }
-    }
-
-    /** M devices connected at once: time to connect them all, memory and threads, throughput across them. */
-    private void gatewayAtScale() throws Exception {
-        Options o = this.options;
-        Devices big = this.devices.first(o.bigDevices);
-        List<String> extra = new ArrayList<>();
-        Optional<String> limit = this.metadata.maxConnections();
-        if (limit.isPresent()) {
-            String value = this.metadata.defaults.get(limit.get());
-            if (value.matches("\\d+") && Long.parseLong(value) < o.bigDevices) {
-                extra.add("--" + limit.get() + "=" + o.bigDevices);
-                this.notes.add("The " + o.bigDevices + "-device gateway ran with --" + limit.get() + "="
-                        + o.bigDevices + " (default " + value + ").");
-            }
-        }
-        Optional<String> warmUp = this.metadata.warmUpSwitch();
-        boolean warming = warmUp.isPresent() && !"false".equals(this.metadata.defaults.get(warmUp.get()));
-        Gateway gateway = startGateway("gateway-" + o.bigDevices, big, extra, List.of());
-        try {
-            this.facts.put("Gateway (" + o.bigDevices + " devices) start-up",
-                    String.format("%.1f s", gateway.startup));
-            long pid = gateway.child.pid();
-            Meter meter = new Meter(pid, this.brokerPid);
-            try (HttpTarget target = new HttpTarget(gateway.baseUrl, PRODUCT_KEY, big.names(), o.qos,
-                    this.payload, o.httpClients)) {
-                Result connect;
-                if (warming) {
-                    connect = awaitWarmUp(gateway, o.bigDevices, meter);
-                }
-                else {
-                    ProcStat idle = ProcStat.read(pid);
-                    connect = Load.each(result("big.connect", "gateway", "connect all (first message each)"), target,
-                            IntStream.range(0, o.bigDevices).toArray(), o.connectConcurrency, o.connectTimeout, meter);
-                    connect.serverBefore = idle;
-                    connect.facts.put("connected after", Integer.toString(connected(gateway)));
-                }
-                add(connect, gateway.child);
-                Result first = Load.sequential(result("big.first", "gateway",
-                        warming ? "first message after warm-up" : "message after connect-all"), target,
-                        sample(o.bigDevices, o.coldSamples), meter);
-                add(first, gateway.child);
-                add(Load.closed(result("big.max", "gateway", "max throughput, all devices"), target, o.bigDevices,
-                        o.concurrency, o.warmup, o.bigDuration, meter), gateway.child);
-            }
-            liveHeap(gateway, "big.heap");
-            scrape(gateway, "gateway-" + o.bigDevices);
-        }
-        finally {
-            this.facts.put("Gateway (" + o.bigDevices + " devices) shutdown", stopDescribed(gateway.child,
-                    SHUTDOWN_GRACE));
-        }
-    }
-
-    /** With warm-up the gateway connects its devices by itself: poll health until all are connected. */
-    private Result awaitWarmUp(Gateway gateway, int count, Meter meter) {
-        Result result = result("big.connect", "gateway", "warm-up connects all");
-        Meter.Snapshot before = meter.snapshot();
-        long begin = System.nanoTime();
-        long deadline = begin + this.options.connectTimeout.toNanos();
-        int connected = 0;
-        int last = -1;
-        long lastProgress = begin;
-        int step = Math.max(1, count / 10);
-        int nextMilestone = step;
-        List<String> progress = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
-            connected = connected(gateway);
-            long now = System.nanoTime();
-            if (connected != last) {
-                last = connected;
-                lastProgress = now;
-            }
-            while (connected >= nextMilestone && nextMilestone <= count) {
-                progress.add(String.format(Locale.ROOT, "%d at %.0f s", nextMilestone, (now - begin) / 1e9));
-                nextMilestone += step;
-            }
-            if (connected >= count || now - lastProgress > TimeUnit.SECONDS.toNanos(60)) {
-                break;
-            }
-            // the health check walks every connection: once a second keeps its cost small
-            Load.sleep(Duration.ofSeconds(1));
-        }
-        result.facts.put("progress (connected, after readiness)", String.join(", ", progress));
-        result.seconds = (System.nanoTime() - begin) / 1e9;
-        meter.finish(result, before);
-        result.facts.put("mode", "eager warm-up, measured from readiness");
-        result.facts.put("connected after", Integer.toString(connected));
-        result.facts.put("from process start", String.format("%.1f s", gateway.startup + result.seconds));
-        result.addOk(Math.max(0, connected));
-        // the warm-up starts with the pool, before the web server is ready; the gateway logs its own figure
-        Pattern line = Pattern.compile("Warm-up: (\\d+) of (\\d+) devices connected in (\\d+) ms");
-        Matcher logged = line.matcher("");
-        for (int i = 0; i < 50 && !logged.find(); i++) {
-            Load.sleep(Duration.ofMillis(100));
-            logged = line.matcher(readQuietly(gateway.child.log()));
-        }
-        if (logged.find(0)) {
-            result.facts.put("gateway log", logged.group());
-            result.facts.put("warm-up seconds (gateway log)",
-                    String.format(Locale.ROOT, "%.1f", Long.parseLong(logged.group(3)) / 1000.0));
-        }
-        return result;
-    }
-
-    private record Gateway(Child child, String baseUrl, double startup) {
-    }
-
-    private Gateway startGateway(String name, Devices devices, List<String> extra, List<String> jvm)
-            throws Exception {
-        Options o = this.options;
-        Path dir = o.tmp.resolve(name);
-        Files.createDirectories(dir.resolve("data"));
-        Path properties = dir.resolve("devices.properties");
-        devices.writeGatewayProperties(properties);
-        int port = freePort();
-        List<String> command = new ArrayList<>();
-        command.add(o.java);
-        command.addAll(o.serverJvm);
-        command.addAll(jvm);
-        command.addAll(List.of("-jar", o.gatewayJar.toString(),
-                "--gateway.platform.endpoint=tcp://127.0.0.1:" + this.brokerPort, "--gateway.security.open=true",
-                "--gateway.data-dir=" + dir.resolve("data"), "--server.port=" + port, "--server.address=127.0.0.1",
-                "--spring.config.additional-location=file:" + properties));
-        command.addAll(extra);
-        command.addAll(o.gatewayArgs);
-        this.facts.put("Gateway command (" + name + ")", String.join(" ", command)
-            .replace(o.gatewayJar.toString(), "<jar>")
-            .replace(o.tmp.toString(), "<tmp>"));
-        log("%s: %d devices, port %d %s", name, devices.size(), port, extra.isEmpty() ? "" : extra);
-        Child child = start(name, command, o.work.resolve(name + ".log"), dir);
-        String baseUrl = "http://127.0.0.1:" + port;
-        double startup = awaitReady(child, baseUrl + "/actuator/health/readiness", o.startTimeout);
-        log("%s ready after %.1f s", name, startup);
-        return new Gateway(child, baseUrl, startup);
-    }
-
-    /** Devices the gateway reports connected: the health component's count, else the devices API. */
-    private int connected(Gateway gateway) {
-        String health = get(gateway.baseUrl + "/actuator/health");
-        if (health != null) {
-            Matcher matcher = HEALTH_CONNECTED.matcher(health);
-            if (matcher.find()) {
-                return Integer.parseInt(matcher.group(1));
-            }
-        }
-        String list = get(gateway.baseUrl + "/api/v1/devices");
-        if (list == null) {
-            return -1;
-        }
-        Matcher state = Pattern.compile("\"state\"\\s*:\\s*\"CONNECTED\"").matcher(list);
-        int count = 0;
-        while (state.find()) {
-            count++;
-        }
-        return count;
-    }
-
-    private String jcmd(Gateway gateway, String... command) {
-        List<String> line = new ArrayList<>();
-        line.add(Path.of(this.options.java).resolveSibling("jcmd").toString());
-        line.add(Long.toString(gateway.child.pid()));
-        line.addAll(List.of(command));
-        try {
-            return run(line, Duration.ofSeconds(60));
-        }
-        catch (IOException ex) {
-            this.notes.add("jcmd " + String.join(" ", command) + " failed: " + ex.getMessage());
-            return "";
-        }
-    }
-
-    /** The heap still in use after a full GC (jcmd GC.run, then GC.heap_info): what the devices really hold. */
-    private void liveHeap(Gateway gateway, String key) {
-        Path jcmd = Path.of(this.options.java).resolveSibling("jcmd");
-        String pid = Long.toString(gateway.child.pid());
-        try {
-            run(List.of(jcmd.toString(), pid, "GC.run"), Duration.ofSeconds(60));
-            String info = run(List.of(jcmd.toString(), pid, "GC.heap_info"), Duration.ofSeconds(30));
-            Matcher used = Pattern.compile("(?:total|committed) (\\d+)K, used (\\d+)K").matcher(info);
-            if (used.find()) {
-                this.facts.put(key, String.format("%.0f MiB used of %.0f MiB committed after a full GC",
-                        Long.parseLong(used.group(2)) / 1024.0, Long.parseLong(used.group(1)) / 1024.0));
-            }
-            ProcStat after = ProcStat.read(gateway.child.pid());
-            this.facts.put(key + ".rss", String.format("%.0f MiB", after.rssKb() / 1024.0));
-        }
-        catch (IOException ex) {
-            this.notes.add("jcmd failed: " + ex.getMessage());
-        }
-    }
-
-    /** Keeps the gateway's Prometheus scrape (if it has the endpoint) with the logs, for the curious. */
-    private void scrape(Gateway gateway, String name) {
-        String body = get(gateway.baseUrl + "/actuator/prometheus");
-        if (body != null && !body.isBlank()) {
-            try {
-                Files.writeString(this.options.work.resolve(name + ".prometheus.txt"), body);
-            }
-            catch (IOException ex) {
-                // only a convenience
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- the broker
-
-    private void startBroker() throws Exception {
-        Options o = this.options;
-        this.brokerPort = freePort();
-        Path dir = o.tmp.resolve("mosquitto");
-        Files.createDirectories(dir);
-        setReadable(dir);
-        Path conf = dir.resolve("mosquitto.conf");
-        Files.writeString(conf, String.join("\n",
-                "# written by bench/run.sh for one benchmark run",
-                "listener " + this.brokerPort + " 127.0.0.1",
-                "allow_anonymous true",
-                "max_connections -1",
-                "max_inflight_messages 100",
-                "max_queued_messages 1000000",
-                "persistence false",
-                "set_tcp_nodelay true",
-                "connection_messages false",
-                "log_dest stderr",
-                "log_type error",
-                "log_type warning",
-                "log_type notice",
-                ""));
-        setReadable(conf);
-        this.facts.put("mosquitto.conf", Files.readString(conf).lines()
-            .filter(line -> !line.startsWith("#"))
-            .reduce((a, b) -> a + "; " + b)
-            .orElse(""));
-        log("mosquitto on 127.0.0.1:%d", this.brokerPort);
-        Child broker = start("mosquitto", List.of(o.mosquitto, "-c", conf.toString()),
-                o.work.resolve("mosquitto.log"), dir);
-        this.brokerPid = broker.pid();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", this.brokerPort), 500);
-                break;
-            }
-            catch (IOException ex) {
-                if (!broker.process().isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("mosquitto did not start: " + tail(broker.log()));
-                }
-                Load.sleep(Duration.ofMillis(50));
-            }
-        }
-    }
-
-    /**
-     * The machine may be shared (other builds and test runs): before each part and each main measurement, wait up
-     * to {@code --wait-idle} seconds until other processes use less than 15 % of its CPUs, so that they do not
-     * take the benchmark's cores. What it waited and found goes into the report.
-     */
-    private void waitIdle(String before) {
-        if (this.options.waitIdle.isZero()) {
-            return;
-        }
-        int cpus = Runtime.getRuntime().availableProcessors();
-        long deadline = System.nanoTime() + this.options.waitIdle.toNanos();
-        long begin = System.nanoTime();
-        boolean said = false;
-        while (true) {
-            long machine = ProcStat.machineBusyMillis();
-            long ours = ourCpuMillis();
-            Load.sleep(Duration.ofSeconds(2));
-            long busy = (ProcStat.machineBusyMillis() - machine) - (ourCpuMillis() - ours);
-            double share = busy / (2000.0 * cpus);
-            double waited = (System.nanoTime() - begin) / 1e9;
-            if (share < 0.15 || System.nanoTime() > deadline) {
-                if (waited > 3 || share >= 0.15) {
-                    this.notes.add(String.format(Locale.ROOT, "Before %s: waited %.0f s for other processes to "
-                            + "calm down; they then used %.0f %% of the %d CPUs%s.", before, waited, share * 100, cpus,
-                            share >= 0.15 ? " (gave up waiting: the figures that follow are disturbed)" : ""));
-                }
-                return;
-            }
-            if (!said) {
-                log("before %s: other processes use %.0f %% of the %d CPUs; waiting up to %d s for them to calm down",
-                        before, share * 100, cpus, this.options.waitIdle.toSeconds());
-                said = true;
-            }
-        }
-    }
-
-    /** CPU used by this JVM and the processes it started (their idle CPU is not the other users' load). */
-    private static long ourCpuMillis() {
-        long total = Math.max(0, ProcStat.self().cpuMillis());
-        synchronized (children) {
-            for (Child child : children) {
-                total += Math.max(0, ProcStat.read(child.pid()).cpuMillis());
-            }
-        }
-        return total;
-    }
-
-    // ---------------------------------------------------------------- facts about the run
-
-    private void describeEnvironment() {
-        Options o = this.options;
-        this.facts.put("Date", LocalDateTime.now().withNano(0).toString());
-        this.facts.put("Gateway build", o.commit);
-        this.facts.put("Gateway jar", o.gatewayJar.toString());
-        this.facts.put("CPU", Runtime.getRuntime().availableProcessors() + " x " + cpuModel());
-        this.facts.put("Memory", memTotal());
-        this.facts.put("Kernel", readQuietly(Path.of("/proc/sys/kernel/osrelease")).trim());
-        this.facts.put("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        String version = "";
-        try {
-            version = run(List.of(o.mosquitto, "-h"), Duration.ofSeconds(5)).lines().findFirst().orElse("");
-        }
-        catch (IOException ex) {
-            version = "unknown: " + ex.getMessage();
-        }
-        this.facts.put("Broker", version.trim());
-        this.facts.put("Open files limit", readLimit());
-        this.facts.put("Server JVM flags (gateway and HTTP ceiling)", String.join(" ", o.serverJvm));
-        this.facts.put("Load generator JVM flags",
-                String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
-        waitIdle("the scheduling-gap check");
-        log("measuring the machine's scheduling gaps");
-        this.facts.put("Scheduling gaps", SchedulingGaps.measure(o.quick ? Duration.ofSeconds(2) : Duration.ofSeconds(5)));
-    }
-
-    private static String cpuModel() {
-        return readQuietly(Path.of("/proc/cpuinfo")).lines()
-            .filter(line -> line.startsWith("model name"))
-            .map(line -> line.substring(line.indexOf(':') + 1).trim())
-            .findFirst()
-            .orElse("unknown CPU");
-    }
-
-    private static String memTotal() {
-        return readQuietly(Path.of("/proc/meminfo")).lines()
-            .filter(line -> line.startsWith("MemTotal"))
-            .map(line -> String.format("%.1f GiB", Long.parseLong(line.replaceAll("[^0-9]", "")) / 1048576.0))
-            .findFirst()
-            .orElse("unknown");
-    }
-
-    private static String readLimit() {
-        return readQuietly(Path.of("/proc/self/limits")).lines()
-            .filter(line -> line.startsWith("Max open files"))
-            .map(line -> line.replaceAll("\\s+", " ").replace("Max open files ", "").replace(" files", ""))
-            .findFirst()
-            .orElse("unknown");
-    }
-
-    // ---------------------------------------------------------------- helpers
-
-    private Result result(String id, String system, String scenario) {
-        Result result = new Result(id, system, scenario);
-        result.facts.put("devices", id.startsWith("big") ? Integer.toString(this.options.bigDevices)
-                : Integer.toString(this.options.devices));
-        return result;
-    }
-
-    private void add(Result result) {
-        this.results.put(result.id, result);
-        log("%s", result.summary());
-    }
-
-    private void add(Result result, Child server) {
-        add(result);
-        checkAlive(server, result.system + ", " + result.scenario);
-    }
-
-    /** {@code count} device indexes spread evenly over {@code devices}. */
-    static int[] sample(int devices, int count) {
-        int n = Math.min(devices, count);
-        return IntStream.range(0, n).map(i -> (int) ((long) i * devices / n)).toArray();
-    }
-
-    private static byte[] payload(int size) {
-        byte[] bytes = new byte[size];
-        byte[] alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".getBytes(StandardCharsets.US_ASCII);
-        Random random = new Random(42);
-        for (int i = 0; i < size; i++) {
-            bytes[i] = alphabet[random.nextInt(alphabet.length)];
-        }
-        byte[] head = "{\"d\":\"".getBytes(StandardCharsets.US_ASCII);
-        if (size >= head.length + 2) {
-            System.arraycopy(head, 0, bytes, 0, head.length);
-            bytes[size - 2] = '"';
-            bytes[size - 1] = '}';
-        }
-        return bytes;
-    }
-
-    private double awaitReady(Child child, String url, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!child.process().isAlive()) {
-                throw new IllegalStateException(child.name() + " exited with " + child.process().exitValue() + ": "
-                        + tail(child.log()));
-            }
-            try {
-                HttpResponse<Void> response = this.control.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(2))
-                    .GET()
-                    .build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return (System.nanoTime() - child.started()) / 1e9;
-                }
-                if (response.statusCode() == 401 || response.statusCode() == 403) {
-                    this.notes.add(url + " answered " + response.statusCode() + "; the run went on");
-                    return (System.nanoTime() - child.started()) / 1e9;
-                }
-            }
-            catch (IOException ex) {
-                // not listening yet
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted");
-            }
-            Load.sleep(Duration.ofMillis(100));
-        }
-        // once a 10,000-device gateway logged its start and then nothing for 180 s: keep its threads for a look
-        Path dump = child.log().resolveSibling(child.name() + "-not-ready-threads.txt");
-        try {
-            Files.writeString(dump, run(List.of(Path.of(this.options.java).resolveSibling("jcmd").toString(),
-                    Long.toString(child.pid()), "Thread.print"), Duration.ofSeconds(60)));
-        }
-        catch (IOException ex) {
-            this.notes.add("jcmd Thread.print for " + child.name() + " failed: " + ex.getMessage());
-        }
-        throw new IllegalStateException(child.name() + " was not ready after " + timeout.toSeconds() + " s (threads: "
-                + dump.getFileName() + "): " + tail(child.log()));
-    }
-
-    private String get(String url) {
-        try {
-            HttpResponse<String> response = this.control.send(HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(30))
-                .GET()
-                .build(), HttpResponse.BodyHandlers.ofString());
-            return (response.statusCode() / 100 == 2 || response.statusCode() == 503) ? response.body() : null;
-        }
-        catch (IOException ex) {
-            return null;
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return null;
+            this.findings.note(name + " failed: " + ex.getMessage());
         }
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }
 
-    private static String run(List<String> command, Duration timeout) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            byte[] out = process.getInputStream().readAllBytes();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-            }
-            return new String(out, StandardCharsets.UTF_8);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            return "";
-        }
-    }
-
-    private static String readQuietly(Path file) {
+    static String readQuietly(Path file) {
         try {
             return Files.readString(file);
         }
@@ -859,12 +124,7 @@ public final class Bench {
         }
     }
 
-    static String tail(Path log) {
-        List<String> lines = readQuietly(log).lines().toList();
-        return "\n  ..." + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-    }
-
-    private static void setReadable(Path path) throws IOException {
+    static void setReadable(Path path) throws IOException {
         Files.setPosixFilePermissions(path,
                 PosixFilePermissions.fromString(Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
     }
@@ -872,98 +132,6 @@ public final class Bench {
     static void log(String format, Object... args) {
         System.out.printf("[bench %s] %s%n", LocalDateTime.now().toLocalTime().withNano(0),
                 String.format(format, args));
-    }
-
-    static String stamp() {
-        return LocalDateTime.now().format(STAMP);
-    }
-
-    // ---------------------------------------------------------------- child processes
-
-    record Child(String name, Process process, Path log, long started) {
-
-        long pid() {
-            return this.process.pid();
-        }
-    }
-
-    private static Child start(String name, List<String> command, Path log, Path dir) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .directory(dir.toFile());
-        long started = System.nanoTime();
-        Child child = new Child(name, builder.start(), log, started);
-        synchronized (children) {
-            children.add(child);
-            writePids();
-        }
-        return child;
-    }
-
-    /** Stops a gateway and says how: the seconds SIGTERM took, or that it had to be killed. */
-    private static String stopDescribed(Child child, Duration grace) {
-        boolean alive = child.process().isAlive();
-        double seconds = stop(child, grace);
-        if (!alive) {
-            return "had exited already (code " + child.process().exitValue() + ")";
-        }
-        int code = child.process().exitValue();
-        if (code == 137 || code == 9) {
-            return String.format(Locale.ROOT, "did not exit within %d s of SIGTERM: killed", grace.toSeconds());
-        }
-        return String.format(Locale.ROOT, "%.1f s after SIGTERM (exit code %d)", seconds, code);
-    }
-
-    /** SIGTERM, then SIGKILL after the grace period; returns the seconds it took to exit. */
-    private static double stop(Child child, Duration grace) {
-        long begin = System.nanoTime();
-        Process process = child.process();
-        if (process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                    log("%s did not stop within %d s: killing it", child.name(), grace.toSeconds());
-                    process.destroyForcibly();
-                    process.waitFor(10, TimeUnit.SECONDS);
-                }
-            }
-            catch (InterruptedException ex) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-        synchronized (children) {
-            children.remove(child);
-            writePids();
-        }
-        return (System.nanoTime() - begin) / 1e9;
-    }
-
-    private static void stopAll() {
-        List<Child> running;
-        synchronized (children) {
-            running = new ArrayList<>(children);
-        }
-        // the gateway first (it disconnects from the broker), the broker last
-        running.sort(Comparator.comparing((Child child) -> child.name().equals("mosquitto")));
-        for (Child child : running) {
-            stop(child, Duration.ofSeconds(20));
-        }
-    }
-
-    /** The pids of the running children, for run.sh's trap should this JVM be killed outright. */
-    private static void writePids() {
-        if (pidFile == null) {
-            return;
-        }
-        StringBuilder text = new StringBuilder();
-        children.forEach(child -> text.append(child.pid()).append(' ').append(child.name()).append('\n'));
-        try {
-            Files.writeString(pidFile, text);
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
     }
 
     private static void deleteTree(Path root) {
@@ -975,158 +143,6 @@ public final class Bench {
         }
         catch (IOException ex) {
             log("could not delete %s: %s", root, ex);
-        }
-    }
-
-    // ---------------------------------------------------------------- options
-
-    static final class Options {
-
-        int devices = 1000;
-
-        int bigDevices = 10_000;
-
-        double rate = 2000;
-
-        int qos = 1;
-
-        int payload = 256;
-
-        Duration duration = Duration.ofSeconds(10);
-
-        Duration bigDuration = Duration.ofSeconds(8);
-
-        // the gateway's JIT compiler keeps one of the two cores half busy for about 50 s under load (measured per
-        // thread in /proc): a shorter warm-up measures the compiler, not the gateway
-        Duration warmup = Duration.ofSeconds(60);
-
-        Duration rateWarmup = Duration.ofSeconds(2);
-
-        int concurrency = 64;
-
-        int maxInflight = 256;
-
-        int coldSamples = 30;
-
-        int pubMessages = 200;
-
-        int pubConcurrency = 2;
-
-        int connectConcurrency = 200;
-
-        int httpClients = 1;
-
-        int pairedRounds = 3;
-
-        Duration connectTimeout = Duration.ofSeconds(240);
-
-        Duration startTimeout = Duration.ofSeconds(180);
-
-        Duration waitIdle = Duration.ofSeconds(60);
-
-        boolean quick;
-
-        boolean profile;
-
-        Path gatewayJar;
-
-        String commit = "unknown";
-
-        String java = ProcessHandle.current().info().command().orElse("java");
-
-        List<String> serverJvm = new ArrayList<>(List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError"));
-
-        List<String> gatewayArgs = new ArrayList<>();
-
-        Set<String> skip = new HashSet<>();
-
-        String mosquitto = "/usr/sbin/mosquitto";
-
-        String mosquittoPub = "mosquitto_pub";
-
-        Path work;
-
-        Path tmp;
-
-        Path out;
-
-        String command = "";
-
-        static Options parse(String[] args) throws IOException {
-            Options o = new Options();
-            List<String> list = List.of(args);
-            if (list.contains("--quick")) {
-                o.quick = true;
-                o.devices = 300;
-                o.bigDevices = 1000;
-                o.rate = 500;
-                o.duration = Duration.ofSeconds(3);
-                o.bigDuration = Duration.ofSeconds(3);
-                o.warmup = Duration.ofSeconds(2);
-                o.rateWarmup = Duration.ofSeconds(1);
-                o.concurrency = 32;
-                o.coldSamples = 5;
-                o.pubMessages = 20;
-                o.connectConcurrency = 50;
-                o.pairedRounds = 1;
-            }
-            String stamp = stamp();
-            Path results = null;
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                switch (arg) {
-                    case "--quick" -> {
-                    }
-                    case "--profile" -> o.profile = true;
-                    case "--devices" -> o.devices = Integer.parseInt(args[++i]);
-                    case "--big-devices" -> o.bigDevices = Integer.parseInt(args[++i]);
-                    case "--rate" -> o.rate = Double.parseDouble(args[++i]);
-                    case "--qos" -> o.qos = Integer.parseInt(args[++i]);
-                    case "--payload" -> o.payload = Integer.parseInt(args[++i]);
-                    case "--duration" -> o.duration = Duration.ofMillis((long) (Double.parseDouble(args[++i]) * 1000));
-                    case "--big-duration" -> o.bigDuration = Duration.ofMillis((long) (Double.parseDouble(args[++i]) * 1000));
-                    case "--warmup" -> o.warmup = Duration.ofMillis((long) (Double.parseDouble(args[++i]) * 1000));
-                    case "--concurrency" -> o.concurrency = Integer.parseInt(args[++i]);
-                    case "--cold-samples" -> o.coldSamples = Integer.parseInt(args[++i]);
-                    case "--pub-messages" -> o.pubMessages = Integer.parseInt(args[++i]);
-                    case "--connect-concurrency" -> o.connectConcurrency = Integer.parseInt(args[++i]);
-                    case "--max-inflight" -> o.maxInflight = Integer.parseInt(args[++i]);
-                    case "--http-clients" -> o.httpClients = Integer.parseInt(args[++i]);
-                    case "--paired" -> o.pairedRounds = Integer.parseInt(args[++i]);
-                    case "--wait-idle" -> o.waitIdle = Duration.ofSeconds(Long.parseLong(args[++i]));
-                    case "--gateway-jar" -> o.gatewayJar = Path.of(args[++i]).toAbsolutePath();
-                    case "--commit" -> o.commit = args[++i];
-                    case "--server-jvm" -> o.serverJvm = new ArrayList<>(List.of(args[++i].trim().split("\\s+")));
-                    case "--gateway-arg" -> o.gatewayArgs.add(args[++i]);
-                    case "--skip" -> o.skip.addAll(List.of(args[++i].split(",")));
-                    case "--results" -> results = Path.of(args[++i]);
-                    case "--work" -> o.work = Path.of(args[++i]).toAbsolutePath();
-                    case "--tmp" -> o.tmp = Path.of(args[++i]).toAbsolutePath();
-                    case "--command" -> o.command = args[++i];
-                    default -> throw new IllegalArgumentException("unknown option " + arg + " (see bench/run.sh --help)");
-                }
-            }
-            if (o.gatewayJar == null || !Files.isRegularFile(o.gatewayJar)) {
-                throw new IllegalArgumentException("--gateway-jar must name the gateway's jar");
-            }
-            if (o.qos != 0 && o.qos != 1) {
-                throw new IllegalArgumentException("--qos must be 0 or 1");
-            }
-            if (o.devices < 1 || o.bigDevices < 1 || o.rate <= 0 || o.payload < 0 || o.concurrency < 1) {
-                throw new IllegalArgumentException("devices, rate and concurrency must be positive");
-            }
-            if (o.work == null) {
-                o.work = Path.of("bench", "target", "runs", stamp).toAbsolutePath();
-            }
-            if (results == null) {
-                // a smoke check's figures are not results: its report stays with its logs
-                results = o.quick ? o.work : Path.of("bench", "results");
-            }
-            o.out = results.resolve(o.work.getFileName() + ".md").toAbsolutePath();
-            if (o.tmp == null) {
-                o.tmp = Files.createTempDirectory("iot-gateway-bench-");
-            }
-            return o;
         }
     }
 }

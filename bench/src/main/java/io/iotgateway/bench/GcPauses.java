@@ -42,8 +42,12 @@ final class GcPauses {
         return !collector.contains("Concurrent") && !collector.contains("Cycles");
     }
 
-    /** Pauses that ended since {@code sinceNanos}: count, total and longest in milliseconds. */
-    static long[] since(long sinceNanos) {
+    /** Pauses that ended in a window. */
+    record Window(long count, long totalMillis, long longestMillis) {
+    }
+
+    /** Pauses that ended since {@code sinceNanos}. */
+    static Window since(long sinceNanos) {
         long count = 0;
         long total = 0;
         long longest = 0;
@@ -54,6 +58,6 @@ final class GcPauses {
                 longest = Math.max(longest, pause[1]);
             }
         }
-        return new long[] { count, total, longest };
+        return new Window(count, total, longest);
     }
 }

@@ -5,15 +5,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * POSTs the payload to {@code /api/v1/devices/{pk}/{dn}/user/bench?qos=Q} over HTTP/1.1 keep-alive connections
@@ -22,7 +24,7 @@ import java.util.regex.Pattern;
  */
 final class HttpTarget implements Target {
 
-    private static final Pattern PROBLEM_TYPE = Pattern.compile("\"type\"\\s*:\\s*\"(?:urn:iot-gateway:problem:)?([^\"]*)\"");
+    private static final String PROBLEM_PREFIX = "urn:iot-gateway:problem:";
 
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -103,8 +105,22 @@ final class HttpTarget implements Target {
         if (status / 100 == 2) {
             return null;
         }
-        Matcher type = PROBLEM_TYPE.matcher(new String(response.body(), StandardCharsets.UTF_8));
-        return "HTTP " + status + (type.find() ? " " + type.group(1) : "");
+        return "HTTP " + status + problemType(response.body()).map(type -> " " + type).orElse("");
+    }
+
+    /** The type of a problem-details answer (RFC 9457), without the gateway's own prefix. */
+    private static Optional<String> problemType(byte[] body) {
+        try {
+            JsonNode type = JsonMapper.shared().readTree(body).path("type");
+            if (!type.isString()) {
+                return Optional.empty();
+            }
+            String text = type.asString();
+            return Optional.of(text.startsWith(PROBLEM_PREFIX) ? text.substring(PROBLEM_PREFIX.length()) : text);
+        }
+        catch (JacksonException ex) {
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.iotgateway.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -59,7 +60,7 @@ final class Load {
         result.seconds = (end - start) / 1e9;
         stop.set(true);
         join(workers);
-        result.facts.put("mode", "closed loop, " + concurrency + " concurrent");
+        result.facts.mode = "closed loop, " + concurrency + " concurrent";
         return result;
     }
 
@@ -113,7 +114,7 @@ final class Load {
                 });
             }
             if (!inflight.tryAcquire(maxInflight, DRAIN.toSeconds(), TimeUnit.SECONDS)) {
-                result.facts.put("unfinished", Integer.toString(maxInflight - inflight.availablePermits()));
+                result.facts.unfinished = OptionalInt.of(maxInflight - inflight.availablePermits());
                 executor.shutdownNow();
             }
         }
@@ -122,11 +123,9 @@ final class Load {
         }
         meter.finish(result, (before != null) ? before : meter.snapshot());
         result.seconds = measure.toNanos() / 1e9;
-        result.facts.put("mode", String.format("open loop, %.0f msg/s", rate));
-        if (late > 0) {
-            result.facts.put("pacer late >1ms", Long.toString(late));
-        }
-        slow.describe().ifPresent(windows -> result.facts.put("slow (>" + SlowRequests.THRESHOLD_MS + " ms) by when due", windows));
+        result.facts.mode = String.format("open loop, %.0f msg/s", rate);
+        result.facts.pacerLate = late;
+        result.facts.slowWindows = slow.describe();
         return result;
     }
 
@@ -141,7 +140,7 @@ final class Load {
         }
         result.seconds = (System.nanoTime() - begin) / 1e9;
         meter.finish(result, before);
-        result.facts.put("mode", "one at a time, " + devices.length + " messages");
+        result.facts.mode = "one at a time, " + devices.length + " messages";
         return result;
     }
 
@@ -191,13 +190,9 @@ final class Load {
         }
         result.seconds = (System.nanoTime() - begin) / 1e9;
         meter.finish(result, before);
-        result.facts.put("mode", "once per device, " + concurrency + " concurrent");
-        if (started < devices.length) {
-            result.facts.put("not sent (timeout)", Integer.toString(devices.length - started));
-        }
-        if (retries.sum() > 0) {
-            result.facts.put("retried after 503 + Retry-After", Long.toString(retries.sum()));
-        }
+        result.facts.mode = "once per device, " + concurrency + " concurrent";
+        result.facts.notSent = devices.length - started;
+        result.facts.retries = retries.sum();
         return result;
     }
 

@@ -1,5 +1,7 @@
 package io.iotgateway.bench;
 
+import java.util.Optional;
+
 /**
  * Reads the server under test (gateway or HTTP ceiling), the broker and the load generator itself at the start
  * and the end of a measured window, and puts the differences into the {@link Result}.
@@ -32,10 +34,9 @@ record Meter(long serverPid, long brokerPid) {
                     + Math.max(0, result.loadgenCpuMillis) + Math.max(0, result.childrenCpuMillis);
             result.otherCpuMillis = Math.max(0, machine - ours);
         }
-        long[] pauses = GcPauses.since(start.nanos());
-        if (pauses[0] > 0) {
-            result.facts.put("load generator GC pauses", pauses[0] + ", " + pauses[1] + " ms in all, longest "
-                    + pauses[2] + " ms");
+        GcPauses.Window pauses = GcPauses.since(start.nanos());
+        if (pauses.count() > 0) {
+            result.facts.gcPauses = Optional.of(pauses);
         }
     }
 

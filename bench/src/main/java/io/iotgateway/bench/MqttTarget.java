@@ -83,7 +83,7 @@ final class MqttTarget implements Target {
         }
         result.seconds = (System.nanoTime() - begin) / 1e9;
         meter.finish(result, before);
-        result.facts.put("mode", "connect every device, " + concurrency + " concurrent");
+        result.facts.mode = "connect every device, " + concurrency + " concurrent";
         return result;
     }
 
@@ -112,8 +112,8 @@ final class MqttTarget implements Target {
         result.seconds = (System.nanoTime() - begin) / 1e9;
         connectOnly.seconds = result.seconds;
         meter.finish(result, before);
-        result.facts.put("mode", "one at a time, new client: connect + publish, " + sample.length + " devices");
-        connectOnly.facts.put("mode", "one at a time, new client: connect only, " + sample.length + " devices");
+        result.facts.mode = "one at a time, new client: connect + publish, " + sample.length + " devices";
+        connectOnly.facts.mode = "one at a time, new client: connect only, " + sample.length + " devices";
         return result;
     }
 

@@ -3,6 +3,8 @@ package io.iotgateway.bench;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
 /**
@@ -13,9 +15,9 @@ final class Report {
 
     private static final long GIB_KB = 1024L * 1024;
 
-    private final Bench.Options options;
+    private final Options options;
 
-    private final Map<String, String> facts;
+    private final RunFacts facts;
 
     private final Map<String, Result> results;
 
@@ -25,18 +27,17 @@ final class Report {
 
     private final StringBuilder out = new StringBuilder();
 
-    Report(Bench.Options options, Map<String, String> facts, Map<String, Result> results, List<String> notes,
-            GatewayMetadata metadata) {
+    Report(Options options, Findings findings, GatewayMetadata metadata) {
         this.options = options;
-        this.facts = facts;
-        this.results = results;
-        this.notes = notes;
+        this.facts = findings.facts;
+        this.results = findings.results;
+        this.notes = findings.notes;
         this.metadata = metadata;
     }
 
     String markdown() {
-        Bench.Options o = this.options;
-        line("# iot-gateway benchmark, " + this.facts.getOrDefault("Date", ""));
+        Options o = this.options;
+        line("# iot-gateway benchmark, " + this.facts.date.map(Object::toString).orElse(""));
         line();
         line("Command: `" + (o.command.isBlank() ? "bench/run.sh" : o.command) + "`" + (o.quick ? " (quick mode: a smoke check, not for the figures)" : ""));
         line();
@@ -50,15 +51,12 @@ final class Report {
         for (String key : List.of("Gateway build", "Gateway jar", "CPU", "Memory", "Machine load", "Kernel", "Java", "Broker",
                 "Open files limit", "Scheduling gaps", "Server JVM flags (gateway and HTTP ceiling)", "Load generator JVM flags",
                 "mosquitto.conf")) {
-            if (this.facts.containsKey(key)) {
-                line("| " + key + " | " + cell(this.facts.get(key)) + " |");
+            if (this.facts.setup.containsKey(key)) {
+                line("| " + key + " | " + cell(this.facts.setup.get(key)) + " |");
             }
         }
-        this.facts.forEach((key, value) -> {
-            if (key.startsWith("Gateway command")) {
-                line("| " + key + " | `" + cell(value) + "` |");
-            }
-        });
+        this.facts.gatewayCommands.forEach((name, command) -> line("| Gateway command (" + name + ") | `"
+                + cell(command) + "` |"));
         if (this.metadata != null && !this.metadata.defaults.isEmpty()) {
             line("| Gateway settings (`gateway.mqtt.*` and rate-limit defaults of this build) | " + this.metadata.defaults.entrySet()
                 .stream()
@@ -83,15 +81,15 @@ final class Report {
                         + "during \"%s, %s\": its figures are disturbed.", other, r.system, r.scenario));
             }
         }
-        String profile = this.facts.get("profile");
-        if (profile != null) {
+        if (this.facts.profile.isPresent()) {
+            Profile profile = this.facts.profile.get();
             line("## Where the gateway's CPU went in its max-throughput run (JFR execution samples)");
             line();
             line("Recorded with `jcmd JFR.start settings=profile` over the warm-up and the measured window; each sample "
                     + "is charged to the library of its first frame from the top of the stack that is not the JDK's. The "
                     + "recording and `jfr view` outputs are in the run's folder under bench/target/runs/.");
             line();
-            profile.lines().forEach(this::line);
+            (profile.samples + " samples\n\n" + profile.markdown(20)).lines().forEach(this::line);
             line();
         }
         if (!this.notes.isEmpty()) {
@@ -109,9 +107,9 @@ final class Report {
                 + "server CPU | broker CPU | load gen CPU | other CPU | server RSS before → after | server threads before → after | facts |");
         line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Result r : this.results.values()) {
-            String facts = r.facts.entrySet()
+            String facts = r.facts.listed()
+                .entrySet()
                 .stream()
-                .filter(e -> !e.getKey().equals("mode") && !e.getKey().equals("devices"))
                 .map(e -> e.getKey() + ": " + e.getValue())
                 .collect(Collectors.joining("; "));
             String rss = r.serverAfter.present()
@@ -119,7 +117,7 @@ final class Report {
             String threads = r.serverAfter.present()
                     ? r.serverBefore.threads() + " → " + r.serverAfter.threads() : "–";
             line(String.format(Locale.ROOT, "| %s | %s | %s | %s | %d | %s | %.1f | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |",
-                    r.id, r.system, r.scenario, cell(r.facts.getOrDefault("mode", "")), r.ok(), errors(r), r.seconds,
+                    r.id, r.system, r.scenario, cell(r.facts.mode), r.ok(), errors(r), r.seconds,
                     r.throughput(), ms(r.ms(50)), ms(r.ms(99)), ms(r.ms(99.9)), ms(r.maxMs()), num(r.serverCpuMillis),
                     num(r.brokerCpuMillis), num(r.loadgenCpuMillis) + (r.childrenCpuMillis > 0
                             ? " + " + r.childrenCpuMillis + " children" : ""), num(r.otherCpuMillis), rss, threads,
@@ -134,7 +132,7 @@ final class Report {
         if (gw == null && !this.results.containsKey("a.max") && !this.results.containsKey("b.max")) {
             return;
         }
-        Bench.Options o = this.options;
+        Options o = this.options;
         line(String.format(Locale.ROOT, "## Maximum throughput: QoS %d, %d devices, %d-byte payload", o.qos,
                 o.devices, o.payload));
         line();
@@ -224,7 +222,7 @@ final class Report {
         if (gw == null && !this.results.containsKey("a.rate")) {
             return;
         }
-        Bench.Options o = this.options;
+        Options o = this.options;
         line(String.format(Locale.ROOT, "## Latency at a fixed %.0f msg/s: QoS %d, %d devices", o.rate, o.qos,
                 o.devices));
         line();
@@ -258,8 +256,10 @@ final class Report {
         line("| What | samples | p50 ms | p90 ms | max ms | mean ms | errors |");
         line("|---|---|---|---|---|---|---|");
         Map<String, String> rows = new java.util.LinkedHashMap<>();
-        rows.put("gw.cold", "gateway: first message, device not connected (" + this.results.getOrDefault("gw.cold",
-                new Result("", "", "")).facts.getOrDefault("warm-up", "") + ")");
+        rows.put("gw.cold", "gateway: first message, device not connected (" + Optional
+            .ofNullable(this.results.get("gw.cold"))
+            .flatMap(cold -> cold.facts.warmUpSwitch)
+            .orElse("") + ")");
         rows.put("gw.warm", "gateway: second message to the same devices (connected)");
         rows.put("big.first", "gateway, " + this.options.bigDevices + " devices: "
                 + this.results.getOrDefault("big.first", new Result("", "", "")).scenario);
@@ -294,24 +294,20 @@ final class Report {
         scaleRow(small, this.options.devices, this.results.get("gw.max"));
         scaleRow(big, this.options.bigDevices, this.results.get("big.max"));
         line();
-        this.facts.forEach((key, value) -> {
-            if (key.startsWith("Gateway (") && key.endsWith("shutdown")) {
-                line("- Gateway (" + key.substring("Gateway (".length()).replace(") shutdown", ")") + ", shutdown: " + value);
-            }
-        });
+        this.facts.shutdowns.forEach((devices, how) -> line("- Gateway (" + devices + " devices), shutdown: " + how));
         line();
-        if (big != null && big.facts.containsKey("progress (connected, after readiness)")) {
+        if (big != null && big.facts.warmUp.isPresent()) {
             line("Warm-up progress of the " + this.options.bigDevices + "-device gateway (devices connected, seconds "
                     + "after readiness; polled once a second): "
-                    + big.facts.get("progress (connected, after readiness)") + ".");
+                    + String.join(", ", big.facts.warmUp.get().progress()) + ".");
             line();
         }
-        String heap = this.facts.get("big.heap");
-        if (heap != null) {
-            line("Gateway with " + this.options.bigDevices + " devices, at the end: heap " + heap + "; RSS then "
-                    + this.facts.getOrDefault("big.heap.rss", "?") + ".");
+        this.facts.bigHeap.ifPresent(live -> live.heap().ifPresent(heap -> {
+            line("Gateway with " + this.options.bigDevices + " devices, at the end: heap " + String.format("%.0f MiB "
+                    + "used of %.0f MiB committed after a full GC", heap.usedKb() / 1024.0, heap.committedKb() / 1024.0)
+                    + "; RSS then " + String.format("%.0f MiB", live.rssKb() / 1024.0) + ".");
             line();
-        }
+        }));
         Result bigMax = this.results.get("big.max");
         if (bigMax != null) {
             line(String.format(Locale.ROOT, "Throughput across all %d devices (closed loop, %d in flight): %.0f msg/s,"
@@ -325,30 +321,34 @@ final class Report {
 
     /** The time to connect all: the gateway's own warm-up figure when it logged one, else the measured one. */
     private static double connectSeconds(Result connect) {
-        String logged = connect.facts.get("warm-up seconds (gateway log)");
-        return (logged != null) ? Double.parseDouble(logged) : connect.seconds;
+        return loggedSeconds(connect).orElse(connect.seconds);
+    }
+
+    private static Optional<Double> loggedSeconds(Result connect) {
+        return connect.facts.warmUp.flatMap(ScenarioFacts.WarmUp::loggedSeconds);
     }
 
     private void scaleRow(Result connect, int devices, Result load) {
         if (connect == null) {
             return;
         }
-        String startup = this.facts.getOrDefault("Gateway (" + devices + " devices) start-up", "?");
+        Double seconds = this.facts.startups.get(devices);
+        String startup = (seconds != null) ? String.format("%.1f s", seconds) : "?";
         String time = String.format(Locale.ROOT, "%.1f s", connect.seconds);
-        if (connect.facts.containsKey("warm-up seconds (gateway log)")) {
+        if (loggedSeconds(connect).isPresent()) {
             time = String.format(Locale.ROOT, "%.1f s (gateway's log; %.1f s after readiness)", connectSeconds(connect),
                     connect.seconds);
         }
         line(String.format(Locale.ROOT, "| %d devices | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %s |", devices,
-                startup, cell(connect.facts.getOrDefault("mode", "")), time,
-                connect.facts.getOrDefault("connected after", "?"), errors(connect), mib(connect.serverBefore.rssKb()),
+                startup, cell(connect.facts.mode), time, connectedText(connect),
+                errors(connect), mib(connect.serverBefore.rssKb()),
                 mib(connect.serverAfter.rssKb()), mib(connect.serverAfter.hwmKb()), connect.serverBefore.threads(),
                 connect.serverAfter.threads(),
                 (load == null) ? "" : String.format(Locale.ROOT, "%.0f msg/s", load.throughput())));
     }
 
     private void targets() {
-        Bench.Options o = this.options;
+        Options o = this.options;
         line("## Targets of issue 6");
         line();
         line("| Target | Measured | Verdict |");
@@ -357,7 +357,7 @@ final class Report {
         Result big = this.results.get("big.connect");
         Result small = this.results.get("gw.connect");
         if (big != null) {
-            int connected = parse(big.facts.get("connected after"));
+            int connected = big.facts.connectedAfter.orElse(-1);
             long peak = Math.max(big.serverAfter.hwmKb(), maxHwm("big.first", "big.max"));
             int threadsBig = big.serverAfter.threads();
             int threadsSmall = (small != null) ? small.serverAfter.threads() : -1;
@@ -444,8 +444,7 @@ final class Report {
             if (rateProperty == null) {
                 line(String.format(Locale.ROOT, "| Connecting %d devices respects the global connect rate, in the time it "
                         + "implies | %.1f s for %d devices (%s) | not checked: this build has no global connect-rate "
-                        + "setting |", o.bigDevices, big.seconds, parse(big.facts.get("connected after")),
-                        big.facts.getOrDefault("mode", "")));
+                        + "setting |", o.bigDevices, big.seconds, big.facts.connectedAfter.orElse(-1), big.facts.mode));
             }
             else {
                 String value = this.metadata.defaults.get(rateProperty);
@@ -453,11 +452,11 @@ final class Report {
                 double implied = (perSecond > 0) ? o.bigDevices / perSecond : Double.NaN;
                 double measured = connectSeconds(big);
                 boolean ok = perSecond > 0 && measured <= implied * 1.2 + 5 && measured >= implied * 0.8
-                        && parse(big.facts.get("connected after")) >= o.bigDevices;
+                        && big.facts.connectedAfter.orElse(-1) >= o.bigDevices;
                 line(String.format(Locale.ROOT, "| Connecting %d devices respects the global connect rate, in the time it "
                         + "implies | `%s` = %s: %.1f s implied; %.1f s measured (%s), %d connected | %s |",
-                        o.bigDevices, rateProperty, value, implied, measured, big.facts.getOrDefault("mode", ""),
-                        parse(big.facts.get("connected after")), Double.isNaN(implied) ? "could not read the rate"
+                        o.bigDevices, rateProperty, value, implied, measured, big.facts.mode,
+                        big.facts.connectedAfter.orElse(-1), Double.isNaN(implied) ? "could not read the rate"
                                 : verdict(ok, "outside 80-120 % of the implied time")));
             }
         }
@@ -504,13 +503,9 @@ final class Report {
         }
     }
 
-    private static int parse(String value) {
-        try {
-            return Integer.parseInt(value);
-        }
-        catch (RuntimeException ex) {
-            return -1;
-        }
+    private static String connectedText(Result connect) {
+        OptionalInt connected = connect.facts.connectedAfter;
+        return connected.isPresent() ? Integer.toString(connected.getAsInt()) : "?";
     }
 
     private static String verdict(boolean met, String why) {

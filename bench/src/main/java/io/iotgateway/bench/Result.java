@@ -45,8 +45,7 @@ final class Result {
 
     ProcStat serverAfter = ProcStat.NONE;
 
-    /** Free-form facts of the scenario, e.g. the concurrency or the target rate. */
-    final Map<String, String> facts = new TreeMap<>();
+    final ScenarioFacts facts = new ScenarioFacts();
 
     Result(String id, String system, String scenario) {
         this.id = id;
