@@ -11,6 +11,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import io.iotgateway.security.RawHttp.Answer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,6 +153,20 @@ class SecurityIntegrationTests extends ApiKeyGatewayTests {
     }
 
     @Test
+    void deviceListIsScopedHoweverItsPathIsSpelled() throws Exception {
+        // Spring MVC and Spring Security match the decoded path: each of these is GET /api/v1/devices
+        for (String path : java.util.List.of("/api/v1/devices", "/api/v1/%64evices", "/%61pi/v1/devices",
+                "/api/v1/devic%65s")) {
+            Answer other = raw("GET", path, OTHER_PUBLISHER_KEY);
+            Answer publisher = raw("GET", path, PUBLISHER_KEY);
+
+            assertThat(other.status()).as(path).isEqualTo(200);
+            assertThat(other.body()).as(path).isEqualTo("[]");
+            assertThat(publisher.body()).as(path).contains("\"deviceName\":\"mosheep\"");
+        }
+    }
+
+    @Test
     void adminMayManageButNotPublishAndPublishersMayNotManage() throws Exception {
         HttpResponse<String> adminPublishes = post(DEMO_PATH, ADMIN_KEY, "baa");
         HttpResponse<String> publisherManages = get("/api/v1/admin/devices", PUBLISHER_KEY);
@@ -215,6 +230,11 @@ class SecurityIntegrationTests extends ApiKeyGatewayTests {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.inbox.messages())
             .filteredOn(m -> m.payloadAsString().equals("once per client"))
             .hasSize(2));
+    }
+
+    private Answer raw(String method, String path, String key) throws IOException {
+        return new RawHttp(this.port).send(method + " " + path + " HTTP/1.1\r\nHost: localhost"
+                + ((key != null) ? "\r\nX-API-Key: " + key : ""), new byte[0]);
     }
 
     private double failures(String reason) {
