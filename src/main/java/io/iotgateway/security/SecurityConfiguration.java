@@ -134,15 +134,15 @@ class SecurityConfiguration {
             .addFilterBefore(new MediaTypeHeaderFilter(problems), AnonymousAuthenticationFilter.class)
             // the publish rule first: it is the hot path, and no other rule matches a POST under /api/v1/devices/
             .authorizeHttpRequests(requests -> requests
-                .requestMatchers(HttpMethod.POST, "/api/v1/devices/{productKey}/**")
+                .requestMatchers(HttpMethod.POST, GatewayRoutes.PRODUCT_WRITES)
                 .access(ProductScopeAuthorizationManager.publish())
                 .requestMatchers(PUBLIC_PATHS)
                 .permitAll()
-                .requestMatchers("/actuator/**", "/api/v1/admin/**")
+                .requestMatchers(GatewayRoutes.ADMIN)
                 .hasRole(ApiRole.ADMIN.name())
-                .requestMatchers(HttpMethod.GET, "/api/v1/devices")
+                .requestMatchers(GatewayRoutes.DEVICE_LIST)
                 .hasAnyRole(ApiRole.PUBLISHER.name(), ApiRole.ADMIN.name())
-                .requestMatchers(HttpMethod.GET, "/api/v1/devices/{productKey}/**")
+                .requestMatchers(GatewayRoutes.DEVICE)
                 .access(ProductScopeAuthorizationManager.read())
                 .anyRequest()
                 .authenticated());
