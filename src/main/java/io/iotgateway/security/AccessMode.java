@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * <ul>
  * <li>{@link #API_KEYS}: clients are configured; every caller needs a key.</li>
  * <li>{@link #SANDBOX}: no clients and no endpoint: the out-of-the-box run against the embedded emulator, open to
- * anyone who can reach it, with a loud warning.</li>
+ * anyone who can reach it, with a loud warning; it listens on loopback only unless an address is configured
+ * ({@link SandboxAddress}).</li>
  * <li>{@link #OPEN}: no clients, a real endpoint and {@code gateway.security.open=true}: open on purpose, warned.</li>
  * </ul>
  * No clients with a real endpoint and without {@code open} refuses to start: a gateway that holds real device
@@ -39,7 +40,8 @@ enum AccessMode {
                     *****************************************************************************************
                     LOCAL SANDBOX: no API clients are configured (gateway.security.clients), so ANYONE who
                     can reach this gateway may publish as its devices and use the admin API. Fine for the
-                    embedded emulator on your machine; configure clients before pointing it at a platform.
+                    embedded emulator on your machine (loopback only, unless server.address is set);
+                    configure clients before pointing it at a platform or opening it to the network.
                     *****************************************************************************************""");
             return SANDBOX;
         }

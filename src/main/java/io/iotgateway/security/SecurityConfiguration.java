@@ -8,6 +8,8 @@ import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementServerProperties;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -62,6 +64,11 @@ class SecurityConfiguration {
     @Bean
     AccessMode accessMode(GatewaySecurityProperties security, PlatformProperties platform) {
         return AccessMode.decide(security, platform.endpoint());
+    }
+
+    @Bean
+    SandboxAddress sandboxAddress(AccessMode mode, ObjectProvider<ManagementServerProperties> management) {
+        return new SandboxAddress(mode, management.getIfAvailable());
     }
 
     /** As a bean it also keeps Boot from creating its default user with a generated password. */
