@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.iotgateway.StartupRefusedException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -67,8 +68,8 @@ class RegistryConfiguration {
         }
         catch (SQLException ex) {
             if (ex.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
-                throw new IllegalStateException("The registry database in " + directory + " is in use by another "
-                        + "process. Give each gateway its own gateway.data-dir, or share a PostgreSQL database "
+                throw new StartupRefusedException("The registry database in " + directory + " is in use by another "
+                        + "process.", "Give each gateway its own gateway.data-dir, or share a PostgreSQL database "
                         + "(spring.datasource.url) between them.", ex);
             }
             throw new IllegalStateException("Cannot open the registry database in " + directory, ex);
