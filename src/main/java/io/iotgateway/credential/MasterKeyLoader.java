@@ -101,7 +101,7 @@ final class MasterKeyLoader {
         new SecureRandom().nextBytes(key);
         byte[] text = (Base64.getEncoder().encodeToString(key) + "\n").getBytes(StandardCharsets.US_ASCII);
         try {
-            Files.createDirectories(file.getParent());
+            DataDirectory.prepare(file.getParent());
             Path temporary = Files.createTempFile(file.getParent(), "master", ".tmp");
             try {
                 restrictToOwner(temporary);
