@@ -1,5 +1,6 @@
 package io.iotgateway.security;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.iotgateway.mqtt.PlatformProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.catalina.Container;
@@ -84,6 +85,11 @@ class SecurityConfiguration {
     }
 
     @Bean
+    AuthenticationFailureLimit authenticationFailureLimit(GatewaySecurityProperties security) {
+        return new AuthenticationFailureLimit(security.failureLimit(), Ticker.systemTicker());
+    }
+
+    @Bean
     SecurityMetrics securityMetrics(MeterRegistry registry) {
         return new SecurityMetrics(registry);
     }
@@ -126,9 +132,15 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain gatewaySecurityFilterChain(HttpSecurity http, AccessMode mode,
-            ApiKeyAuthenticationProvider apiKeys, ProblemResponseWriter problems, SecurityMetrics metrics)
-            throws Exception {
+            ApiKeyAuthenticationProvider apiKeys, AuthenticationFailureLimit failureLimit,
+            ProblemResponseWriter problems, SecurityMetrics metrics) throws Exception {
         ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems, metrics);
+        // an open mode has no keys to guess
+        if (mode == AccessMode.API_KEYS && failureLimit.isOn()) {
+            // before the authentication filter (same position, added first): a throttled key is never looked up
+            http.addFilterBefore(new AuthenticationThrottleFilter(failureLimit, problems, metrics),
+                    AnonymousAuthenticationFilter.class);
+        }
         http.csrf(AbstractHttpConfigurer::disable)
             .httpBasic(AbstractHttpConfigurer::disable)
             .formLogin(AbstractHttpConfigurer::disable)
@@ -137,7 +149,8 @@ class SecurityConfiguration {
             .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
             .exceptionHandling(errors -> errors.authenticationEntryPoint(entryPoint)
                 .accessDeniedHandler(new ProblemAccessDeniedHandler(problems, metrics)))
-            .addFilterBefore(authenticationFilter(mode, apiKeys, entryPoint), AnonymousAuthenticationFilter.class)
+            .addFilterBefore(authenticationFilter(mode, apiKeys, entryPoint, failureLimit),
+                    AnonymousAuthenticationFilter.class)
             .addFilterBefore(new QueryEncodingFilter(problems), AnonymousAuthenticationFilter.class)
             .addFilterBefore(new MediaTypeHeaderFilter(problems), AnonymousAuthenticationFilter.class)
             // the publish rule first: it is the hot path, and no other rule matches a POST under /api/v1/devices/
@@ -158,14 +171,21 @@ class SecurityConfiguration {
     }
 
     private static AuthenticationFilter authenticationFilter(AccessMode mode, ApiKeyAuthenticationProvider apiKeys,
-            ProblemAuthenticationEntryPoint entryPoint) {
+            ProblemAuthenticationEntryPoint entryPoint, AuthenticationFailureLimit failureLimit) {
         AuthenticationFilter filter = (mode == AccessMode.API_KEYS)
                 ? new AuthenticationFilter(new ProviderManager(apiKeys), new ApiKeyAuthenticationConverter())
                 : new AuthenticationFilter(OPEN_ACCESS, request -> new PresentedApiKey("open-access"));
         // an API call carries its key every time: no redirect, no session, just continue the chain
         filter.setSuccessHandler((request, response, authentication) -> {
         });
-        filter.setFailureHandler(new AuthenticationEntryPointFailureHandler(entryPoint));
+        AuthenticationEntryPointFailureHandler answer = new AuthenticationEntryPointFailureHandler(entryPoint);
+        // every failure here is a presented key that matched no client (or was malformed): count it
+        filter.setFailureHandler((request, response, failure) -> {
+            if (failureLimit.isOn()) {
+                failureLimit.failed(request.getRemoteAddr());
+            }
+            answer.onAuthenticationFailure(request, response, failure);
+        });
         return filter;
     }
 }
