@@ -47,6 +47,10 @@ COPY --from=build /build/extracted/application/ ./
 # read-only. The gateway writes only to /data (its data directory) and /tmp (Tomcat's work directory).
 VOLUME ["/data"]
 ENV GATEWAY_DATA_DIR=/data
+# All interfaces: a container's loopback is unreachable from outside it, and Kubernetes probes the pod address.
+# Without API clients the gateway is an open sandbox, bound to loopback unless an address is set (this one); it
+# warns at start. Publish it on the host's loopback only (docker run -p 127.0.0.1:8080:8080), or configure clients.
+ENV SERVER_ADDRESS=0.0.0.0
 # Heap as a share of the container's memory limit; die on OutOfMemoryError so the orchestrator restarts a clean
 # JVM. Read by the java launcher only; replace the whole variable to change it (e.g. docker run -e).
 ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"

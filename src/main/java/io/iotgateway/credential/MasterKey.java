@@ -10,6 +10,8 @@ import java.util.HexFormat;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
+import io.iotgateway.StartupRefusedException;
+
 /**
  * One AES-256 master key and its id. The id is a fingerprint of the key (truncated SHA-256 over a fixed label and
  * the key), so operators never name keys, a row always says which key encrypted it, and a wrong key is recognised
@@ -18,6 +20,8 @@ import javax.crypto.spec.SecretKeySpec;
 final class MasterKey {
 
     static final int BYTES = 32;
+
+    private static final String GENERATE_KEY = "Generate a master key with: openssl rand -base64 32 (docs/registry.md).";
 
     private static final byte[] ID_LABEL = "iot-gateway device registry master key\0".getBytes(StandardCharsets.UTF_8);
 
@@ -47,11 +51,11 @@ final class MasterKey {
             key = Base64.getMimeDecoder().decode(base64.strip());
         }
         catch (IllegalArgumentException ex) {
-            throw new IllegalStateException(origin + " is not base64; generate a key with: openssl rand -base64 32");
+            throw new StartupRefusedException(origin + " is not base64.", GENERATE_KEY);
         }
         if (key.length != BYTES) {
-            throw new IllegalStateException(origin + " decodes to " + key.length + " bytes; an AES-256 master key has "
-                    + BYTES + " (openssl rand -base64 32)");
+            throw new StartupRefusedException(origin + " decodes to " + key.length + " bytes; an AES-256 master key has "
+                    + BYTES + ".", GENERATE_KEY);
         }
         return new MasterKey(key);
     }

@@ -3,6 +3,7 @@ package io.iotgateway.credential;
 import java.util.List;
 import java.util.Map;
 
+import io.iotgateway.StartupRefusedException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -23,10 +24,10 @@ final class MasterKeyCheck {
         List<String> unknown = counts.keySet().stream().filter(id -> !cipher.keyIds().contains(id)).toList();
         if (!unknown.isEmpty()) {
             long devices = unknown.stream().mapToLong(counts::get).sum();
-            throw new IllegalStateException("The device registry holds " + devices + " device secret(s) encrypted "
-                    + "with master key(s) " + unknown + ", but the configured keys are " + cipher.keyIds()
-                    + ". Configure the key they were encrypted with (gateway.registry.master-key, or gateway."
-                    + "registry.previous-master-keys during a rotation); see docs/registry.md");
+            throw new StartupRefusedException("The device registry holds " + devices + " device secret(s) encrypted "
+                    + "with master key(s) " + unknown + ", but the configured keys are " + cipher.keyIds() + ".",
+                    "Configure the key they were encrypted with (gateway.registry.master-key, or gateway.registry."
+                            + "previous-master-keys during a rotation); see docs/registry.md.");
         }
         for (String keyId : counts.keySet()) {
             store.anyUnderKey(keyId).ifPresent(row -> {
@@ -34,7 +35,8 @@ final class MasterKeyCheck {
                     cipher.open(row.id(), row.sealed());
                 }
                 catch (UnreadableSecretException ex) {
-                    throw new IllegalStateException("Master key check failed: " + ex.getMessage(), ex);
+                    throw new StartupRefusedException("Master key check failed: " + ex.getMessage(), "Configure the "
+                            + "key the registry's secrets were encrypted with; see docs/registry.md.", ex);
                 }
             });
         }

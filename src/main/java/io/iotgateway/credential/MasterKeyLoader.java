@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
+import io.iotgateway.StartupRefusedException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -27,6 +28,9 @@ final class MasterKeyLoader {
     static final String GENERATED_KEY_FILE = "master.key";
 
     private static final Log log = LogFactory.getLog(MasterKeyLoader.class);
+
+    private static final String MOUNT_KEY = "Set gateway.registry.master-key-file to a file holding the key (openssl "
+            + "rand -base64 32), e.g. a mounted Kubernetes Secret; see docs/registry.md.";
 
     private final RegistryProperties properties;
 
@@ -45,14 +49,14 @@ final class MasterKeyLoader {
         MasterKey current = configuredKey();
         if (current == null) {
             if (required) {
-                throw new IllegalStateException("No master key for the device registry: set gateway.registry."
+                throw new StartupRefusedException("No master key for the device registry: set gateway.registry."
                         + "master-key or gateway.registry.master-key-file (required by gateway.registry."
-                        + "require-master-key or the production profile)");
+                        + "require-master-key or the production profile).", MOUNT_KEY);
             }
             if (!embeddedDatabase) {
-                throw new IllegalStateException("No master key for the device registry: a registry in a shared "
+                throw new StartupRefusedException("No master key for the device registry: a registry in a shared "
                         + "database (spring.datasource.url) needs the same key on every gateway; set gateway."
-                        + "registry.master-key or gateway.registry.master-key-file");
+                        + "registry.master-key or gateway.registry.master-key-file.", MOUNT_KEY);
             }
             current = generatedKey();
         }
@@ -69,8 +73,8 @@ final class MasterKeyLoader {
         Path file = this.properties.masterKeyFile();
         boolean hasInline = inline != null && !inline.isBlank();
         if (hasInline && file != null) {
-            throw new IllegalStateException("Both gateway.registry.master-key and gateway.registry.master-key-file "
-                    + "are set; set one");
+            throw new StartupRefusedException("Both gateway.registry.master-key and gateway.registry.master-key-file "
+                    + "are set; set one.", "Keep the one that holds the current key.");
         }
         if (hasInline) {
             return MasterKey.parse(inline, "gateway.registry.master-key");
@@ -97,7 +101,7 @@ final class MasterKeyLoader {
         new SecureRandom().nextBytes(key);
         byte[] text = (Base64.getEncoder().encodeToString(key) + "\n").getBytes(StandardCharsets.US_ASCII);
         try {
-            Files.createDirectories(file.getParent());
+            DataDirectory.prepare(file.getParent());
             Path temporary = Files.createTempFile(file.getParent(), "master", ".tmp");
             try {
                 restrictToOwner(temporary);
@@ -129,7 +133,8 @@ final class MasterKeyLoader {
             return Files.readString(file, StandardCharsets.US_ASCII);
         }
         catch (IOException ex) {
-            throw new IllegalStateException("Cannot read " + what + " " + file + ": " + ex.getClass().getSimpleName());
+            throw new StartupRefusedException("Cannot read " + what + " " + file + ": " + ex.getClass().getSimpleName()
+                    + ".", "Check that the file exists and that the gateway's user may read it.");
         }
     }
 }

@@ -1,8 +1,5 @@
 package io.iotgateway.credential;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.iotgateway.StartupRefusedException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -43,16 +41,12 @@ class RegistryConfiguration {
     @ConditionalOnExpression(EMBEDDED_DATABASE)
     @ConfigurationProperties("spring.datasource.hikari")
     HikariDataSource dataSource(DataDirectoryProperties data) {
-        Path directory = data.dataDir().toAbsolutePath().normalize();
-        try {
-            Files.createDirectories(directory);
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException("Cannot create the data directory " + directory, ex);
-        }
+        Path directory = DataDirectory.prepare(data.dataDir());
         // DB_CLOSE_ON_EXIT=FALSE: the context closes the pool after the graceful shutdown, not H2's shutdown hook
         String url = "jdbc:h2:file:" + directory.resolve("registry") + ";DB_CLOSE_ON_EXIT=FALSE";
         openOnce(url, directory);
+        // a new database file was made with the process's umask
+        DataDirectory.closeFiles(directory);
         HikariDataSource dataSource = new HikariDataSource();
         dataSource.setJdbcUrl(url);
         dataSource.setUsername("sa");
@@ -67,8 +61,8 @@ class RegistryConfiguration {
         }
         catch (SQLException ex) {
             if (ex.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
-                throw new IllegalStateException("The registry database in " + directory + " is in use by another "
-                        + "process. Give each gateway its own gateway.data-dir, or share a PostgreSQL database "
+                throw new StartupRefusedException("The registry database in " + directory + " is in use by another "
+                        + "process.", "Give each gateway its own gateway.data-dir, or share a PostgreSQL database "
                         + "(spring.datasource.url) between them.", ex);
             }
             throw new IllegalStateException("Cannot open the registry database in " + directory, ex);

@@ -5,6 +5,7 @@ import java.util.List;
 import io.iotgateway.credential.CredentialService;
 import io.iotgateway.credential.DeviceId;
 import io.iotgateway.mqtt.DevicePublisher;
+import io.iotgateway.security.ApiClient;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 import io.swagger.v3.oas.annotations.Operation;
@@ -12,14 +13,17 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.ProblemDetail;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Lists the devices the gateway can publish as, with the state of their connections.
+ * Lists the devices the gateway can publish as, with the state of their connections. Who may call which route is
+ * decided by the security rules; which devices a caller sees is decided here, from the caller.
  */
 @RestController
 @Tag(name = "Devices", description = "The devices the gateway publishes as")
@@ -35,9 +39,19 @@ class DeviceController {
     }
 
     @GetMapping("/api/v1/devices")
-    @Operation(summary = "List the known devices and their connection state")
-    List<DeviceView> list() {
-        return this.credentials.deviceIds().stream().map(this.publisher::status).map(DeviceView::of).toList();
+    @Operation(summary = "List the known devices and their connection state",
+            description = "A publisher sees the devices of its products; an admin sees all.")
+    List<DeviceView> list(@AuthenticationPrincipal @Nullable ApiClient caller) {
+        if (caller == null) {
+            // the security rules let no anonymous caller here; should one come, it sees nothing
+            return List.of();
+        }
+        return this.credentials.deviceIds()
+            .stream()
+            .filter(device -> caller.maySee(device.productKey()))
+            .map(this.publisher::status)
+            .map(DeviceView::of)
+            .toList();
     }
 
     @GetMapping("/api/v1/devices/{productKey}/{deviceName}")

@@ -28,8 +28,9 @@ final class PlatformAuthenticator implements IAuthenticator {
         return switch (this.loginCheck.check(clientId, username, password)) {
             case LoginCheck.Verdict.Accepted accepted -> true;
             case LoginCheck.Verdict.Refused refused -> {
-                logger.warn("Emulator refused CONNECT of client '{}' with username '{}': {}", clientId, username,
-                        refused.reason());
+                // all three come from the network (the reason may quote the client id)
+                logger.warn("Emulator refused CONNECT of client '{}' with username '{}': {}", LogText.escape(clientId),
+                        LogText.escape(username), LogText.escape(refused.reason()));
                 this.inbox.countRefusedConnect();
                 yield false;
             }

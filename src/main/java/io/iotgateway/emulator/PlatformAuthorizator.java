@@ -38,8 +38,8 @@ final class PlatformAuthorizator implements IAuthorizatorPolicy {
         if (refusal.isEmpty()) {
             return true;
         }
-        logger.warn("Emulator refused PUBLISH of client '{}' to '{}': {}; disconnecting the client", client, topic,
-                refusal.get());
+        logger.warn("Emulator refused PUBLISH of client '{}' to '{}': {}; disconnecting the client",
+                LogText.escape(client), LogText.escape(topic.toString()), LogText.escape(refusal.get()));
         this.inbox.countRefusedPublish();
         this.disconnect.accept(client);
         return false;
@@ -51,7 +51,7 @@ final class PlatformAuthorizator implements IAuthorizatorPolicy {
         boolean allowed = device != null && this.policy.maySubscribe(device, topic.toString());
         if (!allowed) {
             logger.warn("Emulator refused SUBSCRIBE of client '{}' to '{}': a device may subscribe only to its own "
-                    + "topics", client, topic);
+                    + "topics", LogText.escape(client), LogText.escape(topic.toString()));
         }
         return allowed;
     }

@@ -212,7 +212,7 @@ public final class PlatformEmulator {
                 }
                 catch (RuntimeException ex) {
                     // the client went away on its own meanwhile
-                    logger.debug("Emulator could not disconnect client '{}'", clientId, ex);
+                    logger.debug("Emulator could not disconnect client '{}'", LogText.escape(clientId), ex);
                 }
             });
         }

@@ -82,8 +82,8 @@ final class PlatformInterceptor extends AbstractInterceptHandler {
         }
         if (keepAlive.compareTo(this.keepAliveMin) < 0 || keepAlive.compareTo(this.keepAliveMax) > 0) {
             logger.warn("Emulator refused CONNECT of client '{}': keep-alive {} s is outside {}..{} s; "
-                    + "disconnecting the client", clientId, keepAlive.toSeconds(), this.keepAliveMin.toSeconds(),
-                    this.keepAliveMax.toSeconds());
+                    + "disconnecting the client", LogText.escape(clientId), keepAlive.toSeconds(),
+                    this.keepAliveMin.toSeconds(), this.keepAliveMax.toSeconds());
             this.inbox.countRefusedConnect();
             // the same client id may have been online before this login took its session over
             forget(clientId);
@@ -92,11 +92,12 @@ final class PlatformInterceptor extends AbstractInterceptHandler {
         }
         this.deviceByClient.put(clientId, device);
         String earlier = this.clientByDevice.put(device, clientId);
-        logger.info("Emulator accepted login of device {} as client '{}' (keep-alive {} s)", device, clientId,
-                keepAlive.toSeconds());
+        logger.info("Emulator accepted login of device {} as client '{}' (keep-alive {} s)", device,
+                LogText.escape(clientId), keepAlive.toSeconds());
         if (earlier != null && !earlier.equals(clientId)) {
             logger.warn("Device {} logged in again as client '{}'; disconnecting its earlier connection '{}' "
-                    + "(the platform keeps one connection per device)", device, clientId, earlier);
+                    + "(the platform keeps one connection per device)", device, LogText.escape(clientId),
+                    LogText.escape(earlier));
             this.inbox.countKick();
             this.disconnect.accept(earlier);
         }
@@ -131,21 +132,22 @@ final class PlatformInterceptor extends AbstractInterceptHandler {
     private void receive(InterceptPublishMessage message) {
         String clientId = message.getClientID();
         if (!this.deviceByClient.containsKey(clientId)) {
-            logger.debug("Emulator ignored PUBLISH of client '{}' whose login was refused", clientId);
+            logger.debug("Emulator ignored PUBLISH of client '{}' whose login was refused", LogText.escape(clientId));
             return;
         }
         byte[] payload = ByteBufUtil.getBytes(message.getPayload());
         int qos = message.getQos().value();
         Optional<String> refusal = this.policy.contentRefusal(qos, payload.length);
         if (refusal.isPresent()) {
-            logger.warn("Emulator refused PUBLISH of client '{}' to '{}': {}; disconnecting the client", clientId,
-                    message.getTopicName(), refusal.get());
+            logger.warn("Emulator refused PUBLISH of client '{}' to '{}': {}; disconnecting the client",
+                    LogText.escape(clientId), LogText.escape(message.getTopicName()), refusal.get());
             this.inbox.countRefusedPublish();
             this.disconnect.accept(clientId);
             return;
         }
-        logger.info("Emulator received on '{}' from client '{}' (QoS {}, {} bytes): {}", message.getTopicName(),
-                clientId, qos, payload.length, preview(payload));
+        logger.info("Emulator received on '{}' from client '{}' (QoS {}, {} bytes): {}",
+                LogText.escape(message.getTopicName()), LogText.escape(clientId), qos, payload.length,
+                preview(payload));
         this.inbox.record(new ReceivedMessage(message.getTopicName(), payload, qos, clientId, this.clock.instant()));
     }
 
@@ -156,7 +158,7 @@ final class PlatformInterceptor extends AbstractInterceptHandler {
         DeviceId device = this.deviceByClient.remove(clientId);
         if (device != null) {
             this.clientByDevice.remove(device, clientId);
-            logger.info("Emulator: device {} (client '{}') went offline", device, clientId);
+            logger.info("Emulator: device {} (client '{}') went offline", device, LogText.escape(clientId));
         }
     }
 

@@ -2,7 +2,6 @@ package io.iotgateway.message;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 
 import io.iotgateway.message.MessageService.PublishTarget;
@@ -18,14 +17,12 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.util.StringUtils;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -36,7 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
  * The body is read straight from the request stream, before anything could parse it: Tomcat would otherwise turn an
  * {@code application/x-www-form-urlencoded} body (curl's default) into form fields, and the bytes that reached the
  * platform would no longer be the bytes that were sent. For the same reason {@code qos} is read from the query
- * string itself, never through {@code getParameter}.
+ * string itself, never through {@code getParameter} ({@link PublishQuery}, which refuses any other parameter).
  */
 @RestController
 @Tag(name = "Messages", description = "Publish messages as devices")
@@ -93,7 +90,8 @@ class DeviceMessageController {
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = PublishReceipt.class)))
     @ApiResponse(responseCode = "202", description = "Published, not confirmed (QoS 0)",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = PublishReceipt.class)))
-    @ApiResponse(responseCode = "400", description = "Bad QoS, topic, product key or device name",
+    @ApiResponse(responseCode = "400", description = "Bad QoS, topic, product key or device name, or a query "
+            + "parameter other than qos",
             content = @Content(mediaType = "application/problem+json",
                     schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "404", description = "The gateway does not know the device",
@@ -121,8 +119,8 @@ class DeviceMessageController {
             @PathVariable("topic") String topicPath, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         String topicLevels = topicPath.startsWith("/") ? topicPath.substring(1) : topicPath;
-        PublishTarget target = this.messages.target(productKey, deviceName, topicLevels,
-                queryParameter(request, "qos"));
+        PublishQuery query = PublishQuery.parse(request.getQueryString());
+        PublishTarget target = this.messages.target(productKey, deviceName, topicLevels, query.qos());
         byte[] payload = readBody(request);
         Principal caller = request.getUserPrincipal();
         ResponseEntity<PublishReceipt> answer = this.messages.publish(target, payload,
@@ -170,32 +168,5 @@ class DeviceMessageController {
     private static GatewayException tooLarge(String size, long max) {
         return new GatewayException(ProblemType.PAYLOAD_TOO_LARGE, "The payload is " + size + "; the limit is " + max
                 + " bytes (the IoT Platform refuses MQTT messages over 256 KB).");
-    }
-
-    /** One query parameter, read without {@code getParameter} (which would parse a form body). */
-    private static @Nullable String queryParameter(HttpServletRequest request, String name) {
-        String query = request.getQueryString();
-        if (query == null) {
-            return null;
-        }
-        String value = null;
-        int found = 0;
-        for (String pair : StringUtils.delimitedListToStringArray(query, "&")) {
-            int equals = pair.indexOf('=');
-            String key = (equals >= 0) ? pair.substring(0, equals) : pair;
-            if (decode(key).equals(name)) {
-                found++;
-                value = (equals >= 0) ? decode(pair.substring(equals + 1)) : "";
-            }
-        }
-        if (found > 1) {
-            throw new GatewayException(ProblemType.INVALID_REQUEST, "The query parameter " + name + " is given "
-                    + found + " times; give it once.");
-        }
-        return value;
-    }
-
-    private static String decode(String text) {
-        return StringUtils.uriDecode(text, StandardCharsets.UTF_8);
     }
 }

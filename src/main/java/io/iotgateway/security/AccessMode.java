@@ -1,21 +1,22 @@
 package io.iotgateway.security;
 
+import io.iotgateway.StartupRefusedException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
  * How callers are let in, decided once at start from the clients and the platform endpoint:
  * <ul>
  * <li>{@link #API_KEYS}: clients are configured; every caller needs a key.</li>
  * <li>{@link #SANDBOX}: no clients and no endpoint: the out-of-the-box run against the embedded emulator, open to
- * anyone who can reach it, with a loud warning.</li>
+ * anyone who can reach it, with a loud warning; it listens on loopback only unless an address is configured
+ * ({@link SandboxAddress}).</li>
  * <li>{@link #OPEN}: no clients, a real endpoint and {@code gateway.security.open=true}: open on purpose, warned.</li>
  * </ul>
  * No clients with a real endpoint and without {@code open} refuses to start: a gateway that holds real device
- * secrets must never be open by accident.
+ * secrets must never be open by accident. The {@code production} profile refuses both open modes: a production
+ * gateway needs API clients, whatever else is configured.
  */
 enum AccessMode {
 
@@ -23,7 +24,16 @@ enum AccessMode {
 
     private static final Log log = LogFactory.getLog(AccessMode.class);
 
-    static AccessMode decide(GatewaySecurityProperties security, @Nullable String platformEndpoint) {
+    private static final String CONFIGURE_CLIENTS = "Configure API clients: gateway.security.clients[0].name, "
+            + ".key-sha256, .roles and .products (docs/security.md).";
+
+    /**
+     * @param production whether the {@code production} profile is active
+     * @throws StartupRefusedException when no mode is allowed: no clients with an endpoint and without {@code open},
+     * or an open mode under the production profile
+     */
+    static AccessMode decide(GatewaySecurityProperties security, @Nullable String platformEndpoint,
+            boolean production) {
         boolean realPlatform = platformEndpoint != null && !platformEndpoint.isBlank();
         if (!security.clients().isEmpty()) {
             if (security.open()) {
@@ -33,13 +43,20 @@ enum AccessMode {
             log.info("API keys required: " + security.clients().size() + " client(s) configured");
             return API_KEYS;
         }
+        if (production && (!realPlatform || security.open())) {
+            throw new StartupRefusedException("The production profile is active but no API clients are configured "
+                    + "(gateway.security.clients): the gateway would run open to anyone, " + (realPlatform
+                            ? "with gateway.security.open=true" : "as a local sandbox (no gateway.platform.endpoint)")
+                    + ".", CONFIGURE_CLIENTS + " The production profile allows no open mode.");
+        }
         if (!realPlatform) {
             log.warn("""
 
                     *****************************************************************************************
                     LOCAL SANDBOX: no API clients are configured (gateway.security.clients), so ANYONE who
                     can reach this gateway may publish as its devices and use the admin API. Fine for the
-                    embedded emulator on your machine; configure clients before pointing it at a platform.
+                    embedded emulator on your machine (loopback only, unless server.address is set);
+                    configure clients before pointing it at a platform or opening it to the network.
                     *****************************************************************************************""");
             return SANDBOX;
         }
@@ -53,9 +70,8 @@ enum AccessMode {
                     *****************************************************************************************""");
             return OPEN;
         }
-        throw new InvalidConfigurationPropertyValueException("gateway.security.clients", "[]", "A platform endpoint "
-                + "is configured (gateway.platform.endpoint) but no API clients: anyone could publish as the "
-                + "gateway's devices. Configure gateway.security.clients[0].name, .key-sha256, .roles and "
-                + ".products (see docs/security.md), or set gateway.security.open=true to run open on purpose.");
+        throw new StartupRefusedException("A platform endpoint is configured (gateway.platform.endpoint) but no API "
+                + "clients (gateway.security.clients): anyone could publish as the gateway's devices.",
+                CONFIGURE_CLIENTS + " Or set gateway.security.open=true to run open on purpose.");
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import io.iotgateway.StartupRefusedException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,12 +26,13 @@ final class ApiKeys {
         Set<String> digests = new HashSet<>();
         this.entries = clients.stream().map(client -> {
             if (!names.add(client.name())) {
-                throw new IllegalArgumentException("gateway.security.clients: the name " + client.name()
-                        + " is used twice; names identify clients in logs and idempotency scopes");
+                throw new StartupRefusedException("gateway.security.clients: the name " + client.name() + " is used "
+                        + "twice.", "Give every client its own name; names identify clients in logs and idempotency "
+                        + "scopes.");
             }
             if (!digests.add(client.keySha256().toLowerCase())) {
-                throw new IllegalArgumentException("gateway.security.clients: client " + client.name()
-                        + " has the same key as another client; give every client its own key");
+                throw new StartupRefusedException("gateway.security.clients: client " + client.name() + " has the "
+                        + "same key as another client.", "Give every client its own key.");
             }
             return new Entry(HexFormat.of().parseHex(client.keySha256()),
                     new ApiClient(client.name(), client.roles(), client.products()));

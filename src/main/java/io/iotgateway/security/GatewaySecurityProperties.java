@@ -1,12 +1,15 @@
 package io.iotgateway.security;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Pattern;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -20,10 +23,28 @@ import org.springframework.validation.annotation.Validated;
  * refused at start with a real platform endpoint unless {@code open} is set
  * @param open run without API clients even though a real platform endpoint is configured: anyone who reaches the
  * gateway can publish as every device. Only for a gateway behind another authenticating proxy; logged as a warning
+ * @param failureLimit how many failed authentications one client address may have before its requests with a key
+ * are refused with 429 for the rest of the window
  */
 @Validated
 @ConfigurationProperties("gateway.security")
-public record GatewaySecurityProperties(@DefaultValue List<@Valid Client> clients, @DefaultValue("false") boolean open) {
+public record GatewaySecurityProperties(@DefaultValue List<@Valid Client> clients, @DefaultValue("false") boolean open,
+        @DefaultValue @Valid FailureLimit failureLimit) {
+
+    /**
+     * Throttles key guessing, per client address ({@code getRemoteAddr()}: behind a proxy, let the gateway see the
+     * caller's address, e.g. {@code server.forward-headers-strategy=native}, or the proxy is throttled as a whole).
+     *
+     * @param maxFailures failed authentications (a wrong, empty, oversized or second key) per address and window;
+     * past them every request of the address that carries a key gets 429 until the window ends. 0 turns it off
+     * @param window how long an address's count lasts, from its first failure
+     * @param maxAddresses addresses counted at once; the least recently used are forgotten beyond, so a flood from
+     * many addresses cannot exhaust the memory
+     */
+    public record FailureLimit(@DefaultValue("20") @Min(0) int maxFailures,
+            @DefaultValue("10s") @DurationMin(seconds = 1) Duration window,
+            @DefaultValue("100000") @Min(1) int maxAddresses) {
+    }
 
     /**
      * One API client.

@@ -27,6 +27,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <li>with 406, an API call that changes something (publish, admin writes) but does not accept JSON: it would be
  * carried out and then answered 406, and a caller that retries would publish twice.</li>
  * </ul>
+ * Which route a request is for is decided by {@link GatewayRoutes}, on the decoded path as Spring MVC maps it.
  */
 final class MediaTypeHeaderFilter extends OncePerRequestFilter {
 
@@ -64,8 +65,7 @@ final class MediaTypeHeaderFilter extends OncePerRequestFilter {
     }
 
     private static boolean isPublish(HttpServletRequest request) {
-        return "POST".equals(request.getMethod()) && request.getRequestURI().startsWith("/api/v1/devices/")
-                && request.getRequestURI().contains("/user/");
+        return GatewayRoutes.PUBLISH.matches(request);
     }
 
     private static boolean isConcrete(String contentType) {
@@ -79,7 +79,7 @@ final class MediaTypeHeaderFilter extends OncePerRequestFilter {
     }
 
     private static boolean isApiWrite(HttpServletRequest request) {
-        return request.getRequestURI().startsWith("/api/") && !SAFE_METHODS.contains(request.getMethod());
+        return !SAFE_METHODS.contains(request.getMethod()) && GatewayRoutes.API.matches(request);
     }
 
     private static boolean allowsJson(MediaType type) {

@@ -39,13 +39,8 @@ final class ProblemAccessDeniedHandler implements AccessDeniedHandler {
         }
         this.metrics.deniedByRole();
         this.problems.write(request, response, ProblemType.FORBIDDEN, "This API key's roles do not allow "
-                + request.getMethod() + " " + printable(request.getRequestURI()) + (isAdminPath(request)
+                + request.getMethod() + " " + printable(request.getRequestURI()) + (GatewayRoutes.ADMIN.matches(request)
                         ? "; it needs the admin role." : "; publishing needs the publisher role."));
-    }
-
-    private static boolean isAdminPath(HttpServletRequest request) {
-        String uri = request.getRequestURI();
-        return uri.startsWith("/api/v1/admin/") || uri.startsWith("/actuator");
     }
 
     // the product key comes from the path: keep control characters and floods out of the answer

@@ -34,6 +34,12 @@ final class ProblemResponseWriter {
         write(request, response, new GatewayException(type, detail).getBody());
     }
 
+    /** The exception's problem with its headers (e.g. {@code Retry-After}) and extension members. */
+    void write(HttpServletRequest request, HttpServletResponse response, GatewayException failure) throws IOException {
+        failure.getHeaders().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+        write(request, response, failure.getBody());
+    }
+
     void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         URI type = problem.getType();
@@ -45,6 +51,9 @@ final class ProblemResponseWriter {
         body.put("detail", problem.getDetail());
         body.put("instance", (problem.getInstance() != null) ? problem.getInstance().toString()
                 : request.getRequestURI());
+        if (problem.getProperties() != null) {
+            body.putAll(problem.getProperties());
+        }
         response.setStatus(problem.getStatus());
         // JSON is UTF-8 by definition: no charset parameter, like the gateway's other problems
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

@@ -1,5 +1,6 @@
 package io.iotgateway.security;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.iotgateway.mqtt.PlatformProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.catalina.Container;
@@ -8,12 +9,15 @@ import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementServerProperties;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.ProviderManager;
@@ -60,8 +64,13 @@ class SecurityConfiguration {
     }
 
     @Bean
-    AccessMode accessMode(GatewaySecurityProperties security, PlatformProperties platform) {
-        return AccessMode.decide(security, platform.endpoint());
+    AccessMode accessMode(GatewaySecurityProperties security, PlatformProperties platform, Environment environment) {
+        return AccessMode.decide(security, platform.endpoint(), environment.matchesProfiles("production"));
+    }
+
+    @Bean
+    SandboxAddress sandboxAddress(AccessMode mode, ObjectProvider<ManagementServerProperties> management) {
+        return new SandboxAddress(mode, management.getIfAvailable());
     }
 
     /** As a bean it also keeps Boot from creating its default user with a generated password. */
@@ -73,6 +82,11 @@ class SecurityConfiguration {
     @Bean
     ProblemResponseWriter securityProblemWriter(JsonMapper json) {
         return new ProblemResponseWriter(json);
+    }
+
+    @Bean
+    AuthenticationFailureLimit authenticationFailureLimit(GatewaySecurityProperties security) {
+        return new AuthenticationFailureLimit(security.failureLimit(), Ticker.systemTicker());
     }
 
     @Bean
@@ -118,9 +132,15 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain gatewaySecurityFilterChain(HttpSecurity http, AccessMode mode,
-            ApiKeyAuthenticationProvider apiKeys, ProblemResponseWriter problems, SecurityMetrics metrics)
-            throws Exception {
+            ApiKeyAuthenticationProvider apiKeys, AuthenticationFailureLimit failureLimit,
+            ProblemResponseWriter problems, SecurityMetrics metrics) throws Exception {
         ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems, metrics);
+        // an open mode has no keys to guess
+        if (mode == AccessMode.API_KEYS && failureLimit.isOn()) {
+            // before the authentication filter (same position, added first): a throttled key is never looked up
+            http.addFilterBefore(new AuthenticationThrottleFilter(failureLimit, problems, metrics),
+                    AnonymousAuthenticationFilter.class);
+        }
         http.csrf(AbstractHttpConfigurer::disable)
             .httpBasic(AbstractHttpConfigurer::disable)
             .formLogin(AbstractHttpConfigurer::disable)
@@ -129,20 +149,21 @@ class SecurityConfiguration {
             .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
             .exceptionHandling(errors -> errors.authenticationEntryPoint(entryPoint)
                 .accessDeniedHandler(new ProblemAccessDeniedHandler(problems, metrics)))
-            .addFilterBefore(authenticationFilter(mode, apiKeys, entryPoint), AnonymousAuthenticationFilter.class)
+            .addFilterBefore(authenticationFilter(mode, apiKeys, entryPoint, failureLimit),
+                    AnonymousAuthenticationFilter.class)
             .addFilterBefore(new QueryEncodingFilter(problems), AnonymousAuthenticationFilter.class)
             .addFilterBefore(new MediaTypeHeaderFilter(problems), AnonymousAuthenticationFilter.class)
             // the publish rule first: it is the hot path, and no other rule matches a POST under /api/v1/devices/
             .authorizeHttpRequests(requests -> requests
-                .requestMatchers(HttpMethod.POST, "/api/v1/devices/{productKey}/**")
+                .requestMatchers(HttpMethod.POST, GatewayRoutes.PRODUCT_WRITES)
                 .access(ProductScopeAuthorizationManager.publish())
                 .requestMatchers(PUBLIC_PATHS)
                 .permitAll()
-                .requestMatchers("/actuator/**", "/api/v1/admin/**")
+                .requestMatchers(GatewayRoutes.ADMIN)
                 .hasRole(ApiRole.ADMIN.name())
-                .requestMatchers(HttpMethod.GET, "/api/v1/devices")
+                .requestMatchers(GatewayRoutes.DEVICE_LIST)
                 .hasAnyRole(ApiRole.PUBLISHER.name(), ApiRole.ADMIN.name())
-                .requestMatchers(HttpMethod.GET, "/api/v1/devices/{productKey}/**")
+                .requestMatchers(GatewayRoutes.DEVICE)
                 .access(ProductScopeAuthorizationManager.read())
                 .anyRequest()
                 .authenticated());
@@ -150,14 +171,21 @@ class SecurityConfiguration {
     }
 
     private static AuthenticationFilter authenticationFilter(AccessMode mode, ApiKeyAuthenticationProvider apiKeys,
-            ProblemAuthenticationEntryPoint entryPoint) {
+            ProblemAuthenticationEntryPoint entryPoint, AuthenticationFailureLimit failureLimit) {
         AuthenticationFilter filter = (mode == AccessMode.API_KEYS)
                 ? new AuthenticationFilter(new ProviderManager(apiKeys), new ApiKeyAuthenticationConverter())
                 : new AuthenticationFilter(OPEN_ACCESS, request -> new PresentedApiKey("open-access"));
         // an API call carries its key every time: no redirect, no session, just continue the chain
         filter.setSuccessHandler((request, response, authentication) -> {
         });
-        filter.setFailureHandler(new AuthenticationEntryPointFailureHandler(entryPoint));
+        AuthenticationEntryPointFailureHandler answer = new AuthenticationEntryPointFailureHandler(entryPoint);
+        // every failure here is a presented key that matched no client (or was malformed): count it
+        filter.setFailureHandler((request, response, failure) -> {
+            if (failureLimit.isOn()) {
+                failureLimit.failed(request.getRemoteAddr());
+            }
+            answer.onAuthenticationFailure(request, response, failure);
+        });
         return filter;
     }
 }

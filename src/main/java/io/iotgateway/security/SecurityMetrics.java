@@ -6,7 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Counts refused callers: {@code gateway.security.authentication.failures} (tag {@code reason}: {@code missing-key},
  * {@code invalid-key}) and {@code gateway.security.access.denied} (tag {@code reason}: {@code role},
- * {@code product}). Never tagged with keys or client names: a flood of bad keys must not create meters.
+ * {@code product}) and {@code gateway.security.authentication.throttled} (429 after too many failures from one
+ * address). Never tagged with keys, client names or addresses: a flood of bad keys must not create meters.
  */
 final class SecurityMetrics {
 
@@ -18,11 +19,21 @@ final class SecurityMetrics {
 
     private final Counter deniedProduct;
 
+    private final Counter throttled;
+
     SecurityMetrics(MeterRegistry registry) {
         this.missingKey = failure(registry, "missing-key");
         this.invalidKey = failure(registry, "invalid-key");
         this.deniedRole = denied(registry, "role");
         this.deniedProduct = denied(registry, "product");
+        this.throttled = Counter.builder("gateway.security.authentication.throttled")
+            .description("Requests with an API key refused with 429: their address had too many failed "
+                    + "authentications")
+            .register(registry);
+    }
+
+    void throttled() {
+        this.throttled.increment();
     }
 
     void missingKey() {

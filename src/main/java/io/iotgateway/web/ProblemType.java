@@ -33,6 +33,8 @@ public enum ProblemType {
     FORBIDDEN(HttpStatus.FORBIDDEN, "forbidden", "Not allowed for this API key"),
     PRODUCT_FORBIDDEN(HttpStatus.FORBIDDEN, "product-forbidden", "Product outside the API key's scope"),
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Device message rate limit reached"),
+    AUTHENTICATION_THROTTLED(HttpStatus.TOO_MANY_REQUESTS, "authentication-throttled",
+            "Too many failed authentications"),
     NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "not-acceptable", "Answer format not acceptable"),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error");
 

@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 
+import io.iotgateway.StartupRefusedException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -107,8 +108,10 @@ class SecretCipherTests {
         assertThatIllegalStateException().isThrownBy(() -> MasterKey.parse(shortKey, "gateway.registry.master-key"))
             .withMessageContaining("gateway.registry.master-key decodes to 16 bytes")
             .withMessageNotContaining(shortKey);
-        assertThatIllegalStateException().isThrownBy(() -> MasterKey.parse("not base64!", "the key file"))
-            .withMessage("the key file is not base64; generate a key with: openssl rand -base64 32");
+        assertThatExceptionOfType(StartupRefusedException.class)
+            .isThrownBy(() -> MasterKey.parse("not base64!", "the key file"))
+            .withMessage("the key file is not base64.")
+            .satisfies(refused -> assertThat(refused.action()).contains("openssl rand -base64 32"));
     }
 
     static MasterKey randomKey() {

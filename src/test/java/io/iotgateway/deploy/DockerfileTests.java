@@ -61,7 +61,7 @@ class DockerfileTests {
         assertThat(last(run, "EXPOSE")).isEqualTo("8080");
         assertThat(last(run, "VOLUME")).isEqualTo("[\"/data\"]");
         assertThat(run).filteredOn(instruction -> instruction.is("ENV")).extracting(Instruction::arguments)
-            .containsExactly("GATEWAY_DATA_DIR=/data",
+            .containsExactly("GATEWAY_DATA_DIR=/data", "SERVER_ADDRESS=0.0.0.0",
                     "JDK_JAVA_OPTIONS=\"-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError\"");
         assertThat(last(run, "HEALTHCHECK")).contains("/dev/tcp/127.0.0.1/8080")
             .contains("GET /actuator/health/readiness");

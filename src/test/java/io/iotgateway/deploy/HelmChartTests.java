@@ -259,7 +259,7 @@ class HelmChartTests {
         String platform = HelmChart.installNotes(Map.of("gateway",
                 Map.of("platform", Map.of("endpoint", "ssl://iot.example.com:1883"))));
 
-        assertThat(emulator).contains("runs its embedded IoT Platform EMULATOR")
+        assertThat(emulator).contains("runs its embedded IoT Platform EMULATOR", "OPEN SANDBOX")
             .contains("port-forward service/" + HelmChart.FULLNAME);
         assertThat(platform).doesNotContain("EMULATOR").contains("port-forward service/" + HelmChart.FULLNAME);
     }

@@ -65,7 +65,8 @@ abstract class PublishScenario {
     void formFieldsAreNotRebuiltFromTheQuery() {
         byte[] body = "a=b&c=d+e%20f&g".getBytes(StandardCharsets.UTF_8);
 
-        HttpResponse<String> response = this.http.post(PATH + "?qos=1&x=y", "application/x-www-form-urlencoded", body);
+        // a query string as well: Tomcat would merge it with the form fields if anything read them as parameters
+        HttpResponse<String> response = this.http.post(PATH + "?qos=1", "application/x-www-form-urlencoded", body);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(this.subscriber.awaitMessages(1, Duration.ofSeconds(10)))

@@ -12,7 +12,7 @@ import org.springframework.security.core.GrantedAuthority;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class ApiKeyAuthenticationTests {
 
@@ -70,11 +70,11 @@ class ApiKeyAuthenticationTests {
 
     @Test
     void namesAndKeysMustBeUnique() {
-        assertThatIllegalArgumentException()
+        assertThatIllegalStateException()
             .isThrownBy(() -> new ApiKeys(List.of(client("erp", KEY, ApiRole.PUBLISHER),
                     client("erp", "a-different-key-0123456789", ApiRole.PUBLISHER))))
             .withMessageContaining("erp");
-        assertThatIllegalArgumentException()
+        assertThatIllegalStateException()
             .isThrownBy(() -> new ApiKeys(List.of(client("erp", KEY, ApiRole.PUBLISHER),
                     client("crm", KEY, ApiRole.ADMIN))))
             .withMessageContaining("same key")

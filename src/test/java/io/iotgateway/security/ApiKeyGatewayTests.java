@@ -34,6 +34,8 @@ abstract class ApiKeyGatewayTests {
     @DynamicPropertySource
     static void clientsAndDevices(DynamicPropertyRegistry registry) {
         ApiTestClients.register(registry);
+        // these tests send wrong keys from one address on purpose, hundreds of them in the fuzz test
+        registry.add("gateway.security.failure-limit.max-failures", () -> "100000");
         String[] devices = { BURST_DEVICE, FUZZ_DEVICE };
         for (int i = 0; i < devices.length; i++) {
             String deviceName = devices[i];

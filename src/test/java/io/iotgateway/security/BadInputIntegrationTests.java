@@ -50,6 +50,9 @@ class BadInputIntegrationTests extends ApiKeyGatewayTests {
             "POST | DEVICE/user/sheep?qos=x             | fleet    | 400 | invalid-qos",
             "POST | DEVICE/user/sheep?qos=-1            | fleet    | 400 | invalid-qos",
             "POST | DEVICE/user/sheep?qos=1&qos=0       | fleet    | 400 | invalid-request",
+            "POST | DEVICE/user/sheep?QOS=0             | fleet    | 400 | invalid-request",
+            "POST | DEVICE/user/sheep?qos=0&retain=1    | fleet    | 400 | invalid-request",
+            "POST | DEVICE/user/sheep?Qos               | fleet    | 400 | invalid-request",
             "POST | DEVICE/user/                        | fleet    | 400 | invalid-topic",
             "POST | DEVICE/user/a/+/b                   | fleet    | 400 | invalid-topic",
             "POST | DEVICE/user/%23                     | fleet    | 400 | invalid-topic",
@@ -120,6 +123,7 @@ class BadInputIntegrationTests extends ApiKeyGatewayTests {
             "wildcard Content-Type on the health probe | 400 | invalid-request",
             "malformed Accept          | 400 | invalid-request",
             "publish accepting only HTML | 406 | not-acceptable",
+            "publish accepting only HTML, path percent-encoded | 406 | not-acceptable",
             "broken escape in the query | 400 | invalid-request",
             "form body on PUT          | 405 | -",
             "TRACE                     | 405 | -" })
@@ -157,6 +161,8 @@ class BadInputIntegrationTests extends ApiKeyGatewayTests {
             case "malformed Accept" -> "POST " + path + " HTTP/1.1\r\nHost: x" + key + "\r\nAccept: ;";
             case "publish accepting only HTML" -> "POST " + path + " HTTP/1.1\r\nHost: x" + key
                     + "\r\nAccept: text/html";
+            case "publish accepting only HTML, path percent-encoded" -> "POST /%61pi/v1/devices/a61QmwQD5ZF/mosheep"
+                    + "/user/sheep HTTP/1.1\r\nHost: x" + key + "\r\nAccept: text/html";
             case "broken escape in the query" -> "POST " + path + "?%G1 HTTP/1.1\r\nHost: x" + key;
             case "form body on PUT" -> {
                 body = "a=%zz".getBytes(StandardCharsets.UTF_8);

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import io.iotgateway.security.RawHttp.Answer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,6 +153,64 @@ class SecurityIntegrationTests extends ApiKeyGatewayTests {
     }
 
     @Test
+    void deviceListIsScopedHoweverItsPathIsSpelled() throws Exception {
+        // Spring MVC and Spring Security match the decoded path: each of these is GET /api/v1/devices
+        for (String path : java.util.List.of("/api/v1/devices", "/api/v1/%64evices", "/%61pi/v1/devices",
+                "/api/v1/devic%65s")) {
+            Answer other = raw("GET", path, OTHER_PUBLISHER_KEY);
+            Answer publisher = raw("GET", path, PUBLISHER_KEY);
+
+            assertThat(other.status()).as(path).isEqualTo(200);
+            assertThat(other.body()).as(path).isEqualTo("[]");
+            assertThat(publisher.body()).as(path).contains("\"deviceName\":\"mosheep\"");
+        }
+    }
+
+    @Test
+    void headFollowsTheRulesOfGet() throws Exception {
+        String device = "/api/v1/devices/" + ApiTestClients.PRODUCT + "/mosheep";
+        String unknownDevice = "/api/v1/devices/" + ApiTestClients.PRODUCT + "/nosuchsheep";
+        // HEAD is answered by the GET handler: it must not tell a caller more than GET would (no 200/404 oracle)
+        for (String path : java.util.List.of(device, unknownDevice, "/api/v1/%64evices/" + ApiTestClients.PRODUCT
+                + "/mosheep")) {
+            assertThat(raw("GET", path, OTHER_PUBLISHER_KEY).status()).as("GET " + path).isEqualTo(403);
+            assertThat(raw("HEAD", path, OTHER_PUBLISHER_KEY).status()).as("HEAD " + path).isEqualTo(403);
+            assertThat(raw("HEAD", path, null).status()).as("HEAD " + path + " without key").isEqualTo(401);
+        }
+        assertThat(raw("HEAD", device, PUBLISHER_KEY).status()).isEqualTo(200);
+        assertThat(raw("HEAD", unknownDevice, PUBLISHER_KEY).status()).isEqualTo(404);
+        assertThat(raw("HEAD", device, ADMIN_KEY).status()).isEqualTo(200);
+        assertThat(raw("HEAD", "/api/v1/devices", null).status()).isEqualTo(401);
+        assertThat(raw("HEAD", "/api/v1/devices", OTHER_PUBLISHER_KEY).status()).isEqualTo(200);
+        for (String admin : java.util.List.of("/api/v1/admin/devices", "/api/v1/admin/registry",
+                "/actuator/metrics", "/api/v1/%61dmin/devices")) {
+            assertThat(raw("HEAD", admin, null).status()).as("HEAD " + admin + " without key").isEqualTo(401);
+            assertThat(raw("HEAD", admin, PUBLISHER_KEY).status()).as("HEAD " + admin).isEqualTo(403);
+            assertThat(raw("HEAD", admin, ADMIN_KEY).status()).as("HEAD " + admin + " as admin").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aRefusalNamesTheRoleOfTheMatchedRouteHoweverItsPathIsSpelled() throws Exception {
+        Answer admin = raw("GET", "/%61pi/v1/admin/devices", PUBLISHER_KEY);
+
+        assertThat(admin.status()).isEqualTo(403);
+        assertThat(admin.body()).contains("urn:iot-gateway:problem:forbidden", "admin role");
+    }
+
+    @Test
+    void publishIsRecognisedHoweverItsPathIsSpelled() throws Exception {
+        // the publish endpoint takes any content type, wildcards included, under any spelling of its path
+        Answer answer = new RawHttp(this.port).send("POST /api/v1/%64evices/" + ApiTestClients.PRODUCT
+                + "/mosheep/user/sheep HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + FLEET_KEY
+                + "\r\nContent-Type: */*", "encoded path".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(this.inbox.awaitMessage(m -> m.payloadAsString().equals("encoded path"), Duration.ofSeconds(10)))
+            .isPresent();
+    }
+
+    @Test
     void adminMayManageButNotPublishAndPublishersMayNotManage() throws Exception {
         HttpResponse<String> adminPublishes = post(DEMO_PATH, ADMIN_KEY, "baa");
         HttpResponse<String> publisherManages = get("/api/v1/admin/devices", PUBLISHER_KEY);
@@ -215,6 +274,11 @@ class SecurityIntegrationTests extends ApiKeyGatewayTests {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.inbox.messages())
             .filteredOn(m -> m.payloadAsString().equals("once per client"))
             .hasSize(2));
+    }
+
+    private Answer raw(String method, String path, String key) throws IOException {
+        return new RawHttp(this.port).send(method + " " + path + " HTTP/1.1\r\nHost: localhost"
+                + ((key != null) ? "\r\nX-API-Key: " + key : ""), new byte[0]);
     }
 
     private double failures(String reason) {

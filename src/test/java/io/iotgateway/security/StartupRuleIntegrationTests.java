@@ -12,11 +12,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * The whole application, as it would be started in production with a real platform endpoint and no API clients:
- * it refuses to start and says what to configure.
+ * The whole application, as it would be started in production with a real platform endpoint and no API clients,
+ * or with the {@code production} profile in an open mode: it refuses to start and says in one line what to
+ * configure.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupRuleIntegrationTests {
+
+    private static final String MASTER_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 
     @Test
     void gatewayWithAnEndpointButNoClientsDoesNotStart(CapturedOutput output) {
@@ -25,8 +28,44 @@ class StartupRuleIntegrationTests {
             .run()
             .close());
 
-        assertThat(output).contains("APPLICATION FAILED TO START", "gateway.security.clients",
-                "gateway.security.open=true");
+        assertRefusedInOneLine(output, "gateway.platform.endpoint", "no API clients", "gateway.security.clients");
+        assertThat(output).contains("Or set gateway.security.open=true to run open on purpose.");
+    }
+
+    @Test
+    void productionProfileRefusesTheSandboxInOneLine(CapturedOutput output) {
+        assertThatException().isThrownBy(() -> start("--spring.profiles.active=production",
+                "--gateway.registry.master-key=" + MASTER_KEY));
+
+        assertRefusedInOneLine(output, "production profile", "no API clients", "sandbox", "gateway.security.clients");
+    }
+
+    @Test
+    void productionProfileRefusesTheSandboxWithADatabaseToo(CapturedOutput output) {
+        assertThatException().isThrownBy(() -> start("--spring.profiles.active=production",
+                "--gateway.registry.master-key=" + MASTER_KEY,
+                "--spring.datasource.url=jdbc:h2:mem:production-sandbox;DB_CLOSE_DELAY=-1"));
+
+        assertRefusedInOneLine(output, "production profile", "sandbox", "gateway.security.clients");
+    }
+
+    @Test
+    void productionProfileRefusesOpenAccessInOneLine(CapturedOutput output) {
+        assertThatException().isThrownBy(() -> start("--spring.profiles.active=production",
+                "--gateway.registry.master-key=" + MASTER_KEY, "--gateway.platform.endpoint=tcp://127.0.0.1:1",
+                "--gateway.security.open=true"));
+
+        assertRefusedInOneLine(output, "production profile", "gateway.security.open=true", "gateway.security.clients");
+    }
+
+    @Test
+    void productionProfileWithoutAMasterKeyRefusesInOneLine(CapturedOutput output) {
+        assertThatException().isThrownBy(() -> start("--spring.profiles.active=production",
+                "--gateway.platform.endpoint=tcp://127.0.0.1:1", "--gateway.security.clients[0].name=erp",
+                "--gateway.security.clients[0].key-sha256=" + ApiTestClients.sha256("erp-key-for-startup-test-2"),
+                "--gateway.security.clients[0].roles=publisher"));
+
+        assertRefusedInOneLine(output, "No master key for the device registry", "gateway.registry.master-key");
     }
 
     @Test
@@ -41,5 +80,20 @@ class StartupRuleIntegrationTests {
 
         assertThat(output).contains("API keys required: 1 client(s) configured")
             .doesNotContain("erp-key-for-startup-test-1", "LOCAL SANDBOX", "OPEN ACCESS");
+    }
+
+    private static void start(String... arguments) {
+        String[] all = new String[arguments.length + 1];
+        all[0] = "--server.port=0";
+        System.arraycopy(arguments, 0, all, 1, arguments.length);
+        new SpringApplicationBuilder(GatewayApplication.class).run(all).close();
+    }
+
+    /** Boot's failure report with the reason on one line of its own, and no stack trace anywhere. */
+    private static void assertRefusedInOneLine(CapturedOutput output, String... reason) {
+        assertThat(output).contains("APPLICATION FAILED TO START").doesNotContain("\tat ");
+        String description = output.getAll().substring(output.getAll().lastIndexOf("Description:"));
+        String line = description.lines().skip(2).findFirst().orElse("");
+        assertThat(line).contains(reason);
     }
 }
