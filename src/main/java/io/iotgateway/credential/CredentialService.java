@@ -13,4 +13,9 @@ public interface CredentialService {
 
     /** Every known device, sorted by product key and device name. */
     List<DeviceId> deviceIds();
+
+    /** Whether the gateway knows the device, without reading (or decrypting) its secret. */
+    default boolean exists(DeviceId id) {
+        return find(id).isPresent();
+    }
 }

@@ -1,6 +1,7 @@
 /**
- * Device triples and Alibaba Cloud IoT Platform connection signing, in plain Java; and the durable device registry
- * (JDBC, Flyway, AES-256-GCM encrypted secrets) behind the {@link io.iotgateway.credential.CredentialService}.
+ * The kernel: device triples, the {@link io.iotgateway.credential.CredentialService} that holds them, and the
+ * signing of Alibaba Cloud IoT Platform logins, in plain Java. Depends on nothing else of the gateway, and on no
+ * web, JDBC or MQTT library.
  */
 @NullMarked
 package io.iotgateway.credential;

@@ -65,7 +65,7 @@ class DeviceController {
             throw unknown(productKey + "/" + deviceName);
         }
         DeviceId device = new DeviceId(productKey, deviceName);
-        if (this.credentials.find(device).isEmpty()) {
+        if (!this.credentials.exists(device)) {
             throw unknown(device.toString());
         }
         return DeviceView.of(this.publisher.status(device));

@@ -14,9 +14,9 @@ import org.jspecify.annotations.Nullable;
  * @param topicPrefix where its messages go: this prefix plus the topic levels of the request
  * @param connection the state of its MQTT connection
  */
-record DeviceView(String productKey, String deviceName, String topicPrefix, Connection connection) {
+public record DeviceView(String productKey, String deviceName, String topicPrefix, Connection connection) {
 
-    static DeviceView of(ConnectionStatus status) {
+    public static DeviceView of(ConnectionStatus status) {
         String problem = (status.lastProblem() != null) ? status.lastProblem().type().toString() : null;
         return new DeviceView(status.device().productKey(), status.device().deviceName(),
                 "/" + status.device().productKey() + "/" + status.device().deviceName() + "/user/",
@@ -35,7 +35,7 @@ record DeviceView(String productKey, String deviceName, String topicPrefix, Conn
      * @param lastPublishedAt when a message was last published
      * @param retryAt after a failed connect: when the next attempt is allowed
      */
-    record Connection(ConnectionState state, @Nullable String lastProblem, @Nullable String lastError,
+    public record Connection(ConnectionState state, @Nullable String lastProblem, @Nullable String lastError,
             @Nullable Instant lastErrorAt, @Nullable Instant lastConnectedAt, @Nullable Instant lastPublishedAt,
             @Nullable Instant retryAt) {
     }

@@ -1,6 +1,6 @@
 /**
- * The devices the gateway knows, with their connection state; and the admin API that manages the device registry
- * (add, rotate, list, remove, import) and its master keys.
+ * {@code GET /api/v1/devices}: the devices the gateway knows, with their connection state, as each caller may see
+ * them (its products only).
  */
 @NullMarked
 package io.iotgateway.device;

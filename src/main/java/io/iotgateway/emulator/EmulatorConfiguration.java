@@ -5,8 +5,8 @@ import java.util.HexFormat;
 
 import io.iotgateway.credential.CredentialService;
 import io.iotgateway.credential.DeviceTriple;
-import io.iotgateway.credential.InMemoryCredentialService;
 import io.iotgateway.mqtt.PlatformEndpoint;
+import io.iotgateway.registry.InMemoryCredentialService;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

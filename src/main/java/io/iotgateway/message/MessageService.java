@@ -68,7 +68,7 @@ class MessageService {
         DeviceId device = new DeviceId(productKey, deviceName);
         int qosLevel = parseQos(qos);
         String topic = UserTopic.of(device, topicLevels);
-        if (this.credentials.find(device).isEmpty()) {
+        if (!this.credentials.exists(device)) {
             throw new GatewayException(ProblemType.UNKNOWN_DEVICE, "Device " + device + " is not registered with "
                     + "the gateway; add its triple to the gateway's devices.")
                 .with("device", device.toString());

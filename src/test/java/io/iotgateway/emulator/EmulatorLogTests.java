@@ -13,10 +13,10 @@ import java.util.List;
 
 import io.iotgateway.credential.AliyunMqttSigner;
 import io.iotgateway.credential.DeviceTriple;
-import io.iotgateway.credential.InMemoryCredentialService;
 import io.iotgateway.credential.MqttConnectCredentials;
 import io.iotgateway.credential.SecureMode;
 import io.iotgateway.credential.SignMethod;
+import io.iotgateway.registry.InMemoryCredentialService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -12,10 +12,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.iotgateway.credential.AliyunMqttSigner;
 import io.iotgateway.credential.DeviceTriple;
-import io.iotgateway.credential.InMemoryCredentialService;
 import io.iotgateway.credential.MqttConnectCredentials;
 import io.iotgateway.credential.SecureMode;
 import io.iotgateway.credential.SignMethod;
+import io.iotgateway.registry.InMemoryCredentialService;
 import org.awaitility.core.ConditionFactory;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
