@@ -2,11 +2,13 @@ package io.iotgateway.mqtt;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 import io.iotgateway.limit.SlidingWindow;
@@ -78,9 +80,43 @@ final class BackgroundConnects {
         this.due.add(task);
     }
 
-    /** Logs the connection in when its turn comes and then runs {@code whenDone}, whatever the outcome (warm-up). */
-    void connectInTurn(DeviceConnection connection, Runnable whenDone) {
-        this.due.add(() -> startLogin(connection, whenDone));
+    /**
+     * Logs the devices in ahead of traffic, in turn with the other background logins; on the dispatcher's thread.
+     * The first login runs on this platform thread itself, so that whatever the login path loads for the first
+     * time is not loaded by many virtual threads at once. Logs one line once the last has finished.
+     */
+    void warmUp(List<DeviceConnection> connections, LongSupplier connected) {
+        long start = System.nanoTime();
+        AtomicInteger unfinished = new AtomicInteger(connections.size() + 1);
+        Runnable oneDone = () -> {
+            if (unfinished.decrementAndGet() == 0) {
+                log.info("Warm-up: " + connected.getAsLong() + " of " + connections.size() + " devices connected in "
+                        + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+            }
+        };
+        for (int i = 0; i < connections.size(); i++) {
+            DeviceConnection connection = connections.get(i);
+            if (i == 0) {
+                awaitRateAndConnect(connection);
+                oneDone.run();
+            }
+            else {
+                this.due.add(() -> startLogin(connection, oneDone));
+            }
+        }
+        // all are queued: the last login to finish says how long all took
+        oneDone.run();
+    }
+
+    private void awaitRateAndConnect(DeviceConnection connection) {
+        try {
+            awaitRate();
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        connection.connectInBackground();
     }
 
     private void enqueue(DeviceConnection connection) {

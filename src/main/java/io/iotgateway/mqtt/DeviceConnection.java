@@ -3,24 +3,19 @@ package io.iotgateway.mqtt;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
-import io.iotgateway.mqtt.transport.DeviceMqttClient;
-import io.iotgateway.mqtt.transport.DeviceLogin;
 import io.iotgateway.credential.DeviceId;
+import io.iotgateway.mqtt.transport.DeviceLogin;
 import io.iotgateway.mqtt.transport.DeviceLogin.LoginFailedException;
+import io.iotgateway.mqtt.transport.DeviceMqttClient;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.integration.mqtt.support.MqttHeaders;
-import org.springframework.integration.support.MessageBuilder;
 import org.springframework.messaging.Message;
 
 /**
@@ -36,7 +31,7 @@ import org.springframework.messaging.Message;
  * connection is logged in again in the background, without waiting for a request to find out.</li>
  * <li>A PUBACK that does not come while nothing at all arrives from the platform means the connection is dead
  * even though no socket error says so (a black-hole partition): the login is dropped with a reset and
- * reconnected; so are {@link #TIMEOUTS_BEFORE_RECONNECT} PUBACK timeouts in a row.</li>
+ * reconnected ({@link DeviceSender}).</li>
  * <li>Requests never wait for a background login or a back-off: they get a fast, honest 503 or 502 with
  * {@code Retry-After}. They wait (bounded) only for another request's login of an idle device.</li>
  * </ul>
@@ -49,14 +44,9 @@ final class DeviceConnection {
     // the broker is alive and this one connection was closed on purpose: another login of the device kicked it
     static final Duration LOSS_SETTLE = Duration.ofSeconds(1);
 
-    static final int TIMEOUTS_BEFORE_RECONNECT = 3;
-
-    private static final Duration RETRY_SOON = Duration.ofSeconds(1);
+    static final Duration RETRY_SOON = Duration.ofSeconds(1);
 
     private final DeviceId device;
-
-    // Spring Integration's handler: publishes over the login the factory gives it
-    private final Consumer<Message<?>> handler;
 
     private final DeviceLogin.Factory logins;
 
@@ -64,22 +54,18 @@ final class DeviceConnection {
 
     private final Clock clock;
 
-    private final LongSupplier nanoTime;
-
     private final Supervisor supervisor;
 
     private final ConnectionMetrics metrics;
 
     private final ConnectGate gate;
 
-    private final Semaphore inflight;
-
     private final ConnectionHistory history = new ConnectionHistory();
+
+    private final DeviceSender sender;
 
     // guarded by this
     private final ReconnectPolicy policy;
-
-    private final AtomicInteger consecutiveTimeouts = new AtomicInteger();
 
     // the login that is up, if any; changed under this
     private volatile @Nullable DeviceLogin login;
@@ -92,26 +78,19 @@ final class DeviceConnection {
     // a background login is due: requests leave the login to it instead of waiting for a platform that is away
     private volatile boolean reconnecting;
 
-    private volatile boolean retired;
-
     private volatile boolean closed;
-
-    private volatile Instant lastUsedAt;
 
     DeviceConnection(DeviceId device, Consumer<Message<?>> handler, DeviceLogin.Factory logins, MqttProperties settings,
             Clock clock, LongSupplier nanoTime, Supervisor supervisor, ConnectionMetrics metrics, ConnectGate gate) {
         this.device = device;
-        this.handler = handler;
         this.logins = logins;
         this.settings = settings;
         this.clock = clock;
-        this.nanoTime = nanoTime;
         this.supervisor = supervisor;
         this.metrics = metrics;
         this.gate = gate;
         this.policy = new ReconnectPolicy(settings);
-        this.inflight = new Semaphore(settings.maxInflight());
-        this.lastUsedAt = clock.instant();
+        this.sender = new DeviceSender(this, handler, settings, clock, nanoTime);
     }
 
     /** What a device connection asks of the pool that holds it. */
@@ -146,41 +125,17 @@ final class DeviceConnection {
         return this.history.snapshot(this.device);
     }
 
-    Instant lastUsedAt() {
-        return this.lastUsedAt;
+    /** The request side: publishes over this connection's login. */
+    DeviceSender sender() {
+        return this.sender;
     }
 
-    /**
-     * Publishes through this connection, logging the device in first if it may.
-     * @return {@code false} when the connection was retired (idle) before the message could use it: nothing was
-     * sent and the caller should take a fresh connection from the pool
-     */
-    boolean publish(String topic, byte[] payload, int qos) {
-        Message<byte[]> message = MessageBuilder.withPayload(payload)
-            .setHeader(MqttHeaders.TOPIC, topic)
-            .setHeader(MqttHeaders.QOS, qos)
-            .build();
-        // bounds concurrent publishes to what the connection may have unacknowledged (Paho fails the excess at once)
-        if (!tryAcquire(this.inflight)) {
-            throw new GatewayException(ProblemType.DEVICE_BUSY, "Device " + this.device + " already has "
-                    + this.settings.maxInflight() + " messages waiting for the platform's acknowledgement.")
-                .retryAfter(RETRY_SOON);
-        }
-        try {
-            if (this.retired) {
-                return false;
-            }
-            this.lastUsedAt = this.clock.instant();
-            send(loginForRequest(), message);
-            return true;
-        }
-        finally {
-            this.inflight.release();
-        }
+    ConnectionHistory history() {
+        return this.history;
     }
 
     /** The login that is up, or one opened now on the request's thread; else the fast answer why not. */
-    private DeviceLogin loginForRequest() {
+    DeviceLogin loginForRequest() {
         DeviceLogin up = this.login;
         if (up != null) {
             return up;
@@ -285,7 +240,6 @@ final class DeviceConnection {
             this.login = up;
             this.lostAt = null;
             this.backoffFailure = null;
-            this.consecutiveTimeouts.set(0);
             this.history.connected(this.clock.instant());
         }
         this.metrics.connectAttempt(null);
@@ -316,35 +270,8 @@ final class DeviceConnection {
         this.history.failed(now, failure.problemType(), failure.detail(), now.plus(wait));
     }
 
-    private void send(DeviceLogin up, Message<byte[]> message) {
-        long sentAt = this.nanoTime.getAsLong();
-        try {
-            this.handler.accept(message);
-        }
-        catch (RuntimeException ex) {
-            GatewayFailure failure = GatewayFailure.ofPublish(ex);
-            this.history.error(this.clock.instant(), failure.problemType(), failure.detail());
-            if (failure.problemType() == ProblemType.PLATFORM_TIMEOUT) {
-                timedOut(up, sentAt);
-            }
-            throw failure.toException(this.device, RETRY_SOON, ex);
-        }
-        this.consecutiveTimeouts.set(0);
-        this.history.published(this.clock.instant());
-    }
-
-    /** No PUBACK in time: if nothing else arrived either, the connection is dead although no socket error says so. */
-    private void timedOut(DeviceLogin up, long sentAt) {
-        boolean silent = up.lastInboundNanos() - sentAt <= 0;
-        int inARow = this.consecutiveTimeouts.incrementAndGet();
-        if (silent || inARow >= TIMEOUTS_BEFORE_RECONNECT) {
-            abandon(up, silent ? "nothing arrived from the IoT Platform for " + this.settings.completionTimeout()
-                    .toMillis() + " ms while a PUBACK was awaited" : inARow + " PUBACKs in a row did not come in time");
-        }
-    }
-
     /** Drops a login presumed dead (with a reset, so nothing buffered arrives later) and logs in again at once. */
-    private void abandon(DeviceLogin dead, String reason) {
+    void abandon(DeviceLogin dead, String reason) {
         synchronized (this) {
             if (this.login != dead) {
                 return;
@@ -433,7 +360,7 @@ final class DeviceConnection {
      */
     void connectInBackground() {
         this.reconnecting = false;
-        if (this.closed || this.retired || this.login != null) {
+        if (this.closed || this.sender.retired() || this.login != null) {
             return;
         }
         Instant until = this.history.retryAt();
@@ -457,27 +384,6 @@ final class DeviceConnection {
         }
     }
 
-    /**
-     * Marks the connection retired when no message used it since {@code cutoff} and none is in flight. The caller
-     * then removes it from the pool, closes it and calls {@link #releaseRetired()}, so that requests that
-     * waited for it take a fresh connection instead of failing.
-     */
-    boolean retireIfIdleSince(Instant cutoff) {
-        if (this.lastUsedAt.isAfter(cutoff) || !this.inflight.tryAcquire(this.settings.maxInflight())) {
-            return false;
-        }
-        if (this.lastUsedAt.isAfter(cutoff)) {
-            this.inflight.release(this.settings.maxInflight());
-            return false;
-        }
-        this.retired = true;
-        return true;
-    }
-
-    void releaseRetired() {
-        this.inflight.release(this.settings.maxInflight());
-    }
-
     /** Disconnects (waiting at most the disconnect timeout for the platform) and releases everything. */
     void close() {
         DeviceLogin up;
@@ -493,13 +399,5 @@ final class DeviceConnection {
         }
     }
 
-    private boolean tryAcquire(Semaphore semaphore) {
-        try {
-            return semaphore.tryAcquire(this.settings.completionTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
+
 }

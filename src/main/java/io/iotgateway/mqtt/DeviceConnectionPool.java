@@ -10,32 +10,24 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
-import io.iotgateway.mqtt.transport.PahoClasses;
-import io.iotgateway.mqtt.transport.PlatformTls;
-import io.iotgateway.credential.AliyunMqttSigner;
 import io.iotgateway.credential.CredentialService;
 import io.iotgateway.credential.DeviceCredentialsChanged;
 import io.iotgateway.credential.DeviceId;
 import io.iotgateway.limit.SlidingWindow;
+import io.iotgateway.mqtt.transport.PahoClasses;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import io.micrometer.core.instrument.MeterRegistry;
-
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
-import org.springframework.integration.mqtt.outbound.MqttPahoMessageHandler;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
@@ -56,17 +48,9 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle, De
 
     private static final Log log = LogFactory.getLog(DeviceConnectionPool.class);
 
-    private final BeanFactory beanFactory;
-
-    private final ApplicationEventPublisher events;
+    private final DeviceConnectionFactory factory;
 
     private final CredentialService credentials;
-
-    private final AliyunMqttSigner signer;
-
-    private final PlatformProperties platform;
-
-    private final PlatformEndpoint endpoint;
 
     private final MqttProperties settings;
 
@@ -74,16 +58,9 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle, De
 
     private final Map<DeviceId, DeviceConnection> connections = new ConcurrentHashMap<>();
 
-    // outlives a device's connection, so that closing and reopening it (rotation, idle) does not reset the limit
-    private final Map<DeviceId, SlidingWindow> connectAttempts = new ConcurrentHashMap<>();
-
     private final LongSupplier nanoTime = System::nanoTime;
 
     private final TaskScheduler scheduler;
-
-    private final ScheduledExecutorService pahoExecutor;
-
-    private final PlatformTls tls;
 
     private final ConnectionMetrics metrics;
 
@@ -99,25 +76,16 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle, De
 
     private volatile @Nullable ScheduledFuture<?> idleSweep;
 
-    public DeviceConnectionPool(BeanFactory beanFactory, ApplicationEventPublisher events,
-            CredentialService credentials, AliyunMqttSigner signer,
-            PlatformProperties platform, PlatformEndpoint endpoint, MqttProperties settings, Clock clock,
-            TaskScheduler scheduler, ScheduledExecutorService pahoExecutor, MeterRegistry meterRegistry,
-            PlatformTls tls) {
-        this.tls = tls;
-        this.scheduler = scheduler;
-        this.pahoExecutor = pahoExecutor;
-        this.metrics = new ConnectionMetrics(meterRegistry, this::countInState);
-        this.connectRate = new SlidingWindow(settings.maxConnectsPerSecond(), Duration.ofSeconds(1));
-        this.backgroundConnects = new BackgroundConnects(this.connectRate, this.nanoTime, scheduler);
-        this.beanFactory = beanFactory;
-        this.events = events;
+    public DeviceConnectionPool(DeviceConnectionFactory factory, CredentialService credentials,
+            MqttProperties settings, Clock clock, TaskScheduler scheduler, MeterRegistry meterRegistry) {
+        this.factory = factory;
         this.credentials = credentials;
-        this.signer = signer;
-        this.platform = platform;
-        this.endpoint = endpoint;
         this.settings = settings;
         this.clock = clock;
+        this.scheduler = scheduler;
+        this.metrics = new ConnectionMetrics(meterRegistry, this::countInState);
+        this.connectRate = factory.connectRate();
+        this.backgroundConnects = new BackgroundConnects(this.connectRate, this.nanoTime, scheduler);
     }
 
     @Override
@@ -128,7 +96,7 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle, De
             // a connection retired (idle or evicted) while this request waited for it sends nothing: take a fresh one
             boolean sent;
             do {
-                sent = connectionFor(device).publish(topic, payload, qos);
+                sent = connectionFor(device).sender().publish(topic, payload, qos);
             }
             while (!sent);
             problem = null;
@@ -184,11 +152,11 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle, De
     private void evictLeastRecentlyUsed() {
         List<DeviceConnection> byAge = this.connections.values()
             .stream()
-            .sorted(Comparator.comparing(DeviceConnection::lastUsedAt))
+            .sorted(Comparator.comparing(connection -> connection.sender().lastUsedAt()))
             .toList();
         Instant now = this.clock.instant();
         for (DeviceConnection candidate : byAge) {
-            if (candidate.retireIfIdleSince(now)) {
+            if (candidate.sender().retireIfIdleSince(now)) {
                 retire(candidate);
                 log.info("Closed the least recently used connection (device " + candidate.device() + ") to stay within "
                         + this.settings.maxConnections() + " connections");
@@ -201,21 +169,7 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle, De
     }
 
     private DeviceConnection createConnection(DeviceId device) {
-        String url = this.endpoint.uriFor(device);
-        SignedClientFactory logins = new SignedClientFactory(() -> this.credentials.find(device), url, this.signer,
-                this.platform, this.endpoint, this.settings, this.pahoExecutor, this.tls);
-        MqttPahoMessageHandler handler = new MqttPahoMessageHandler(url, device.defaultClientId(), logins);
-        handler.setCompletionTimeout(this.settings.completionTimeout().toMillis());
-        handler.setDisconnectCompletionTimeout(this.settings.disconnectTimeout().toMillis());
-        handler.setDefaultQos(1);
-        handler.setBeanFactory(this.beanFactory);
-        handler.setApplicationEventPublisher(this.events);
-        handler.afterPropertiesSet();
-        handler.start();
-        SlidingWindow attempts = this.connectAttempts.computeIfAbsent(device,
-                id -> new SlidingWindow(this.settings.maxConnectsPerMinute(), ConnectGate.DEVICE_WINDOW));
-        return new DeviceConnection(device, handler::handleMessage, logins, this.settings, this.clock, this.nanoTime,
-                this, this.metrics, new ConnectGate(attempts, this.connectRate, this.nanoTime));
+        return this.factory.create(device, this, this.metrics);
     }
 
     /**
@@ -262,7 +216,7 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle, De
     void retireIdleConnections() {
         Instant cutoff = this.clock.instant().minus(this.settings.idleTimeout());
         for (DeviceConnection connection : this.connections.values()) {
-            if (connection.retireIfIdleSince(cutoff)) {
+            if (connection.sender().retireIfIdleSince(cutoff)) {
                 retire(connection);
                 log.info("Closed the idle connection of device " + connection.device());
             }
@@ -272,7 +226,7 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle, De
     private void retire(DeviceConnection connection) {
         this.connections.remove(connection.device(), connection);
         destroy(connection);
-        connection.releaseRetired();
+        connection.sender().releaseRetired();
     }
 
     private void destroy(DeviceConnection connection) {
@@ -321,43 +275,13 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle, De
     }
 
     private void queueWarmUp() {
-        long start = System.nanoTime();
         List<DeviceId> devices = this.credentials.deviceIds();
-        List<DeviceId> warm = devices.subList(0, Math.min(devices.size(), this.settings.maxConnections()));
-        AtomicInteger unfinished = new AtomicInteger(warm.size() + 1);
-        Runnable oneDone = () -> {
-            if (unfinished.decrementAndGet() == 0) {
-                log.info("Warm-up: " + countInState(ConnectionState.CONNECTED) + " of " + warm.size()
-                        + " devices connected in " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
-            }
-        };
-        for (int i = 0; i < warm.size() && this.running; i++) {
-            DeviceConnection connection = connectionFor(warm.get(i));
-            if (i == 0) {
-                // on this platform thread, in the rate, before any virtual thread logs a device in
-                awaitRateAndConnect(connection);
-                oneDone.run();
-            }
-            else {
-                this.backgroundConnects.connectInTurn(connection, oneDone);
-            }
-        }
-        // the list is queued: the last login to finish says how long all took
-        oneDone.run();
-    }
-
-    private void awaitRateAndConnect(DeviceConnection connection) {
-        long wait;
-        while ((wait = this.connectRate.tryAcquire(this.nanoTime.getAsLong())) > 0) {
-            try {
-                Thread.sleep(Duration.ofNanos(wait));
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        connection.connectInBackground();
+        List<DeviceConnection> warm = devices.subList(0, Math.min(devices.size(), this.settings.maxConnections()))
+            .stream()
+            .takeWhile(device -> this.running)
+            .map(this::connectionFor)
+            .toList();
+        this.backgroundConnects.warmUp(warm, () -> countInState(ConnectionState.CONNECTED));
     }
 
     @Override

@@ -2,10 +2,10 @@ package io.iotgateway.mqtt;
 
 import java.time.Clock;
 
-import io.iotgateway.mqtt.transport.PahoExecutor;
-import io.iotgateway.mqtt.transport.PlatformTls;
 import io.iotgateway.credential.AliyunMqttSigner;
 import io.iotgateway.credential.CredentialService;
+import io.iotgateway.mqtt.transport.PahoExecutor;
+import io.iotgateway.mqtt.transport.PlatformTls;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -30,8 +30,9 @@ class MqttConfiguration {
             CredentialService credentials, AliyunMqttSigner signer, PlatformProperties platform,
             PlatformEndpoint endpoint, MqttProperties settings, Clock clock, TaskScheduler taskScheduler,
             PahoExecutor pahoExecutor, MeterRegistry meterRegistry, PlatformTls platformTls) {
-        return new DeviceConnectionPool(beanFactory, events, credentials, signer, platform, endpoint, settings, clock,
-                taskScheduler, pahoExecutor, meterRegistry, platformTls);
+        DeviceConnectionFactory factory = new DeviceConnectionFactory(beanFactory, events, credentials, signer,
+                platform, endpoint, settings, clock, pahoExecutor, platformTls);
+        return new DeviceConnectionPool(factory, credentials, settings, clock, taskScheduler, meterRegistry);
     }
 
     // shut down after the pool (which depends on it) has disconnected every client

@@ -4,11 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
-import io.iotgateway.mqtt.transport.PahoExecutor;
-import io.iotgateway.mqtt.transport.PlatformTls;
 import io.iotgateway.credential.AliyunMqttSigner;
 import io.iotgateway.credential.CredentialService;
 import io.iotgateway.credential.SignMethod;
+import io.iotgateway.mqtt.transport.PahoExecutor;
+import io.iotgateway.mqtt.transport.PlatformTls;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -36,11 +36,14 @@ class DeviceConnectionPoolTests {
     void startAndStopAreIdempotentLikeSpringIntegrationsEndpoints() {
         MqttProperties settings = new Binder(new MapConfigurationPropertySource(
                 Map.of("gateway.mqtt.idle-timeout", "1m"))).bindOrCreate("gateway.mqtt", Bindable.of(MqttProperties.class));
-        DeviceConnectionPool pool = new DeviceConnectionPool(mock(BeanFactory.class),
-                mock(ApplicationEventPublisher.class), mock(CredentialService.class),
-                new AliyunMqttSigner(Clock.systemUTC()), new PlatformProperties(null, "cn-shanghai", SignMethod.HMACSHA1),
-                new PlatformEndpoint("tcp://127.0.0.1:1", "cn-shanghai"), settings, Clock.systemUTC(), this.scheduler,
-                this.executor, new SimpleMeterRegistry(), new PlatformTls(null));
+        CredentialService credentials = mock();
+        DeviceConnectionFactory factory = new DeviceConnectionFactory(mock(BeanFactory.class),
+                mock(ApplicationEventPublisher.class), credentials, new AliyunMqttSigner(Clock.systemUTC()),
+                new PlatformProperties(null, "cn-shanghai", SignMethod.HMACSHA1),
+                new PlatformEndpoint("tcp://127.0.0.1:1", "cn-shanghai"), settings, Clock.systemUTC(), this.executor,
+                new PlatformTls(null));
+        DeviceConnectionPool pool = new DeviceConnectionPool(factory, credentials, settings, Clock.systemUTC(),
+                this.scheduler, new SimpleMeterRegistry());
         try {
             pool.start();
             pool.start();

@@ -304,7 +304,7 @@ class DeviceConnectionTests {
     }
 
     private static boolean publish(DeviceConnection connection) {
-        return connection.publish("/a61QmwQD5ZF/mosheep/user/sheep", new byte[] { 1 }, 1);
+        return connection.sender().publish("/a61QmwQD5ZF/mosheep/user/sheep", new byte[] { 1 }, 1);
     }
 
     private void kick() {
