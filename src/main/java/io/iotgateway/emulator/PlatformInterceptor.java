@@ -3,6 +3,7 @@ package io.iotgateway.emulator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -57,6 +58,9 @@ final class PlatformInterceptor extends AbstractInterceptHandler {
 
     private final Map<DeviceId, String> clientByDevice = new ConcurrentHashMap<>();
 
+    // logins this interceptor refused after Moquette had accepted them; their publishes are not the platform's
+    private final Set<String> refusedClients = ConcurrentHashMap.newKeySet();
+
     PlatformInterceptor(Duration keepAliveMin, Duration keepAliveMax, PublishPolicy policy, EmulatorInbox inbox,
             Consumer<String> disconnect, Clock clock) {
         this.keepAliveMin = keepAliveMin;
@@ -85,11 +89,13 @@ final class PlatformInterceptor extends AbstractInterceptHandler {
                     + "disconnecting the client", LogText.escape(clientId), keepAlive.toSeconds(),
                     this.keepAliveMin.toSeconds(), this.keepAliveMax.toSeconds());
             this.inbox.countRefusedConnect();
+            this.refusedClients.add(clientId);
             // the same client id may have been online before this login took its session over
             forget(clientId);
             this.disconnect.accept(clientId);
             return;
         }
+        this.refusedClients.remove(clientId);
         this.deviceByClient.put(clientId, device);
         String earlier = this.clientByDevice.put(device, clientId);
         logger.info("Emulator accepted login of device {} as client '{}' (keep-alive {} s)", device,
@@ -131,7 +137,9 @@ final class PlatformInterceptor extends AbstractInterceptHandler {
 
     private void receive(InterceptPublishMessage message) {
         String clientId = message.getClientID();
-        if (!this.deviceByClient.containsKey(clientId)) {
+        // decided from the message itself: its notification may come after the one that its client went offline
+        // (a client that publishes and disconnects at once), and what was acknowledged must be in the inbox
+        if (LoginCheck.deviceOf(message.getUsername()) == null || this.refusedClients.contains(clientId)) {
             logger.debug("Emulator ignored PUBLISH of client '{}' whose login was refused", LogText.escape(clientId));
             return;
         }
