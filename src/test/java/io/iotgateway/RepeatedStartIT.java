@@ -89,7 +89,8 @@ class RepeatedStartIT {
     private void awaitLiveness(GatewayProcess gateway, int start) {
         try {
             await().atMost(LIVENESS_TIMEOUT)
-                .pollInterval(Duration.ofMillis(200))
+                // often: the first connection Tomcat accepts loads classes, and may meet the warm-up doing the same
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> !gateway.isAlive() || gateway.get("/actuator/health/liveness") == 200);
         }
         catch (ConditionTimeoutException ex) {
