@@ -56,7 +56,8 @@ class NetworkNamespaceTests {
 
     @Test
     void brokerListensOnTheNamespacesEndOfThePair() throws MqttException {
-        assertThat(this.broker.uri()).isEqualTo("tcp://" + this.namespace.namespaceAddress() + ":" + this.broker.port());
+        assertThat(this.broker.uri())
+            .isEqualTo("tcp://" + this.namespace.namespaceAddress() + ":" + this.broker.port());
         assertThat(this.namespace.namespaceAddress()).startsWith("10.213.");
 
         publish("t/1").waitForCompletion(TIMEOUT.toMillis());
@@ -101,7 +102,8 @@ class NetworkNamespaceTests {
 
     @Test
     void delayHoldsEveryAnswer() throws MqttException {
-        assumeTrue(this.namespace.supportsDelay(), "the kernel has no netem queueing discipline (CONFIG_NET_SCH_NETEM)");
+        assumeTrue(this.namespace.supportsDelay(),
+                "the kernel has no netem queueing discipline (CONFIG_NET_SCH_NETEM)");
         Duration delay = Duration.ofMillis(300);
         this.namespace.delay(delay);
 
