@@ -34,6 +34,10 @@ final class BackgroundConnects {
 
     private final SlidingWindow gatewayRate;
 
+    // background logins leave a fifth of the rate to requests, so a request for a device the warm-up has not
+    // reached yet logs in at once instead of getting 503 connect-limited for the whole warm-up
+    private final SlidingWindow backgroundRate;
+
     private final LongSupplier nanoTime;
 
     private final TaskScheduler scheduler;
@@ -44,6 +48,8 @@ final class BackgroundConnects {
 
     BackgroundConnects(SlidingWindow gatewayRate, LongSupplier nanoTime, TaskScheduler scheduler) {
         this.gatewayRate = gatewayRate;
+        this.backgroundRate = new SlidingWindow(Math.max(1, gatewayRate.limit() - gatewayRate.limit() / 5),
+                Duration.ofSeconds(1));
         this.nanoTime = nanoTime;
         this.scheduler = scheduler;
         this.running = new Semaphore(gatewayRate.limit());
@@ -150,9 +156,11 @@ final class BackgroundConnects {
 
     private void awaitRate() throws InterruptedException {
         long wait;
-        while ((wait = this.gatewayRate.tryAcquire(this.nanoTime.getAsLong())) > 0) {
+        while ((wait = this.backgroundRate.waitNanos(this.nanoTime.getAsLong())) > 0
+                || (wait = this.gatewayRate.tryAcquire(this.nanoTime.getAsLong())) > 0) {
             TimeUnit.NANOSECONDS.sleep(wait);
         }
+        this.backgroundRate.tryAcquire(this.nanoTime.getAsLong());
     }
 
     private void dispatch() {
