@@ -16,8 +16,10 @@ import io.iotgateway.testsupport.MosquittoConfig;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -36,6 +38,9 @@ import static org.awaitility.Awaitility.await;
  */
 @EnabledIfMosquittoInstalled
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// mostly waiting for the broker's clock: runs beside the rest of the suite (junit-platform.properties)
+@Execution(ExecutionMode.CONCURRENT)
+@Order(1)
 class KeepAliveIntegrationTests {
 
     private static final String PRODUCT_KEY = "a61QmwQD5ZF";
@@ -84,9 +89,8 @@ class KeepAliveIntegrationTests {
         }
     }
 
-    /** The default keep-alive, 300 s: takes over five minutes, so it runs only with the tag {@code long}. */
+    /** The default keep-alive, 300 s: over five minutes of an idle device, beside the rest of the suite. */
     @Nested
-    @Tag("long")
     @DirtiesContext
     class AtTheDefault extends IdleDevice {
 
