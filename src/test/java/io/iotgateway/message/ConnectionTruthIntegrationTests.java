@@ -87,6 +87,30 @@ class ConnectionTruthIntegrationTests {
 
     @Test
     @Order(2)
+    void afterATenSecondOutageTheDevicesAreBackSoonWithoutARequest() throws Exception {
+        GatewayHttpClient http = new GatewayHttpClient(this.port);
+        awaitState(http, TestDevices.MOSHEEP, "CONNECTED");
+        awaitState(http, TestDevices.HERD, "CONNECTED");
+
+        broker().kill();
+        // refused TCP connections meanwhile: no CONNECT reaches the platform, none counts against its 5 a minute
+        Thread.sleep(10_000);
+        Instant restartedAt = Instant.now();
+        broker().restart();
+
+        // the back-off after 10 s of refusals is at most 1.2 + 2.4 + 4.8 + 9.6 s (jitter included)
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            for (String deviceName : new String[] { TestDevices.MOSHEEP, TestDevices.HERD }) {
+                JsonNode connection = JSON.readTree(device(http, deviceName)).get("connection");
+                assertThat(connection.get("state").asString()).isEqualTo("CONNECTED");
+                assertThat(Instant.parse(connection.get("lastConnectedAt").asString())).isAfter(restartedAt);
+            }
+        });
+        assertThat(http.get("/actuator/health").body()).doesNotContain("device-kicked", "connect-limited");
+    }
+
+    @Test
+    @Order(3)
     void aKickOfAWarmConnectionIsSeenAndClassifiedBeforeAnyRequest() throws Exception {
         GatewayHttpClient http = new GatewayHttpClient(this.port);
         awaitState(http, TestDevices.HERD, "CONNECTED");
