@@ -14,6 +14,7 @@ import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.messaging.Message;
@@ -227,6 +228,12 @@ final class DeviceConnection {
             }
             throw loginFailed(GatewayFailure.ofConnect(ex.getCause()), ex.getCause());
         }
+        catch (GatewayException ex) {
+            // the device is no longer registered: no login, and nothing to retry
+            Instant now = this.clock.instant();
+            this.history.failed(now, ex.problemType(), String.valueOf(ex.getBody().getDetail()), now);
+            throw ex;
+        }
         return loggedIn(up);
     }
 
@@ -245,6 +252,10 @@ final class DeviceConnection {
         this.metrics.connectAttempt(null);
         // debug: with thousands of devices a line per connect would drown the log (the warm-up sums them up)
         log.debug("Device " + this.device + " connected to the IoT Platform");
+        if (!up.isConnected()) {
+            // lost before it was this connection's: its loss report found another login and was ignored
+            lost(up, new MqttException(MqttException.REASON_CODE_CONNECTION_LOST));
+        }
         return up;
     }
 

@@ -278,6 +278,17 @@ class DeviceConnectionTests {
     }
 
     @Test
+    void aLoginLostBeforeItWasTakenIsALossAllTheSame() {
+        // the platform closed it between the CONNACK and the connection taking it: its loss report was ignored
+        this.logins.loseNextRightAway = true;
+
+        this.connection.connectInBackground();
+
+        assertThat(this.connection.state()).isEqualTo(ConnectionState.DISCONNECTED);
+        assertThat(this.supervisor.classifications).containsExactly(DeviceConnection.LOSS_SETTLE);
+    }
+
+    @Test
     void closingLogsOutAndNothingReconnectsAfterwards() {
         publish();
         FakeLogin open = this.logins.last();
@@ -397,6 +408,8 @@ class DeviceConnectionTests {
 
         private int attempts;
 
+        private boolean loseNextRightAway;
+
         void failNext(int reasonCode, boolean reachedPlatform) {
             this.failures.add(new LoginFailedException(new MqttException(reasonCode), reachedPlatform));
         }
@@ -414,6 +427,10 @@ class DeviceConnectionTests {
             }
             FakeLogin login = new FakeLogin(listener);
             this.opened.add(login);
+            if (this.loseNextRightAway) {
+                this.loseNextRightAway = false;
+                login.lose();
+            }
             return login;
         }
 
