@@ -57,22 +57,18 @@ class DeviceController {
     @GetMapping("/api/v1/devices/{productKey}/{deviceName}")
     @Operation(summary = "Show one device and its connection state")
     @ApiResponse(responseCode = "200", description = "The device")
+    @ApiResponse(responseCode = "400", description = "Malformed product key or device name",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "404", description = "The gateway does not know the device",
             content = @Content(mediaType = "application/problem+json",
                     schema = @Schema(implementation = ProblemDetail.class)))
     DeviceView get(@PathVariable String productKey, @PathVariable String deviceName) {
-        if (!DeviceId.isValidProductKey(productKey) || !DeviceId.isValidDeviceName(deviceName)) {
-            throw unknown(productKey + "/" + deviceName);
-        }
-        DeviceId device = new DeviceId(productKey, deviceName);
+        DeviceId device = DeviceId.parse(productKey, deviceName);
         if (!this.credentials.exists(device)) {
-            throw unknown(device.toString());
+            throw new GatewayException(ProblemType.UNKNOWN_DEVICE, "Device " + device + " is not registered with "
+                    + "the gateway.");
         }
         return DeviceView.of(this.publisher.status(device));
-    }
-
-    private static GatewayException unknown(String device) {
-        return new GatewayException(ProblemType.UNKNOWN_DEVICE, "Device " + device + " is not registered with the "
-                + "gateway.");
     }
 }

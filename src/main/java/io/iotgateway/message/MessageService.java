@@ -57,15 +57,11 @@ class MessageService {
 
     /**
      * Everything about a request that can be checked before its body is read.
-     * @throws GatewayException 400 for a malformed device, topic or QoS; 404 for an unknown device
+     * @throws io.iotgateway.credential.InvalidDeviceIdException for a malformed product key or device name
+     * @throws GatewayException 400 for a malformed topic or QoS; 404 for an unknown device
      */
     PublishTarget target(String productKey, String deviceName, String topicLevels, @Nullable String qos) {
-        if (!DeviceId.isValidProductKey(productKey) || !DeviceId.isValidDeviceName(deviceName)) {
-            throw new GatewayException(ProblemType.INVALID_DEVICE, "A product key is 1-32 letters or digits and a "
-                    + "device name 4-32 characters of letters, digits and -_@.: (got " + productKey.length()
-                    + " and " + deviceName.length() + " characters).");
-        }
-        DeviceId device = new DeviceId(productKey, deviceName);
+        DeviceId device = DeviceId.parse(productKey, deviceName);
         int qosLevel = parseQos(qos);
         String topic = UserTopic.of(device, topicLevels);
         if (!this.credentials.exists(device)) {

@@ -75,7 +75,7 @@ class DeviceAdminController {
                     schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<AdminDeviceView> put(@PathVariable String productKey, @PathVariable String deviceName,
             HttpServletRequest body) throws IOException {
-        DeviceId id = AdminRequests.deviceId(productKey, deviceName);
+        DeviceId id = DeviceId.parse(productKey, deviceName);
         DeviceSecretRequest request = DeviceJson.secretRequest(this.json,
                 AdminRequests.readBody(body, MAX_PUT_BODY_BYTES));
         String secret = checkedSecret(request);
@@ -99,7 +99,7 @@ class DeviceAdminController {
             content = @Content(mediaType = "application/problem+json",
                     schema = @Schema(implementation = ProblemDetail.class)))
     AdminDeviceView get(@PathVariable String productKey, @PathVariable String deviceName) {
-        DeviceId id = AdminRequests.deviceId(productKey, deviceName);
+        DeviceId id = DeviceId.parse(productKey, deviceName);
         return view(this.registry.get(id).orElseThrow(() -> AdminRequests.unknown(id)));
     }
 
@@ -113,7 +113,7 @@ class DeviceAdminController {
             content = @Content(mediaType = "application/problem+json",
                     schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<Void> delete(@PathVariable String productKey, @PathVariable String deviceName) {
-        DeviceId id = AdminRequests.deviceId(productKey, deviceName);
+        DeviceId id = DeviceId.parse(productKey, deviceName);
         try {
             if (!this.registry.remove(id)) {
                 throw AdminRequests.unknown(id);
@@ -137,14 +137,12 @@ class DeviceAdminController {
             @Nullable String productKey,
             @Parameter(description = "Page number, from 0") @RequestParam(defaultValue = "0") int page,
             @Parameter(description = "Page size, 1 to " + MAX_PAGE_SIZE) @RequestParam(defaultValue = "50") int size) {
-        if (productKey != null && !DeviceId.isValidProductKey(productKey)) {
-            throw new GatewayException(ProblemType.INVALID_DEVICE, "productKey must be 1-32 letters or digits.");
-        }
+        String product = (productKey != null) ? DeviceId.parseProductKey(productKey) : null;
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
             throw new GatewayException(ProblemType.INVALID_REQUEST, "page must be 0 or more and size 1 to "
                     + MAX_PAGE_SIZE + ".");
         }
-        RegistryPage devices = this.registry.list(productKey, (long) page * size, size);
+        RegistryPage devices = this.registry.list(product, (long) page * size, size);
         return new AdminDevicePage(devices.devices().stream().map(this::view).toList(), page, size, devices.total(),
                 (devices.total() + size - 1) / size);
     }

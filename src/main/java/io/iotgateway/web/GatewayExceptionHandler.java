@@ -1,5 +1,6 @@
 package io.iotgateway.web;
 
+import io.iotgateway.credential.InvalidDeviceIdException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +22,14 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 class GatewayExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Log log = LogFactory.getLog(GatewayExceptionHandler.class);
+
+    /** A product key or device name from the caller that breaks the platform's rules, wherever it was parsed. */
+    @ExceptionHandler(InvalidDeviceIdException.class)
+    ResponseEntity<Object> handleInvalidDevice(InvalidDeviceIdException ex, WebRequest request) {
+        GatewayException invalid = new GatewayException(ProblemType.INVALID_DEVICE, ex.getMessage(), ex);
+        return handleExceptionInternal(invalid, invalid.getBody(), invalid.getHeaders(), invalid.getStatusCode(),
+                request);
+    }
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> handleUnexpected(Exception ex, WebRequest request) {

@@ -64,6 +64,9 @@ class BadInputIntegrationTests extends ApiKeyGatewayTests {
             "POST | /api/v1/devices/a61QmwQD5ZF/x/user/sheep | fleet  | 400 | invalid-device",
             "POST | /api/v1/devices/a61QmwQD5ZF/nosuchsheep/user/sheep | fleet | 404 | unknown-device",
             "GET  | /api/v1/devices/a61QmwQD5ZF/nosuchsheep | fleet   | 404 | unknown-device",
+            // a malformed device is 400 when it is read too, as when publishing and in the admin API
+            "GET  | /api/v1/devices/a61QmwQD5ZF/x       | fleet    | 400 | invalid-device",
+            "GET  | /api/v1/devices/pk-with-dash/mosheep | admin   | 400 | invalid-device",
             "POST | /api/v1/devices/pk-with-dash/mosheep/user/sheep | fleet | 400 | invalid-device",
             // path tricks: traversal, encoded separators, control characters
             "POST | DEVICE/user/../../../admin/devices  | fleet    | 400 | invalid-request",
