@@ -3,6 +3,7 @@ package io.iotgateway.security;
 import java.io.IOException;
 import java.util.regex.Pattern;
 
+import io.iotgateway.web.ProblemResponseWriter;
 import io.iotgateway.web.ProblemType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

@@ -2,21 +2,13 @@ package io.iotgateway.security;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.iotgateway.mqtt.PlatformProperties;
+import io.iotgateway.web.ProblemResponseWriter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.catalina.Container;
-import org.apache.catalina.Valve;
-import org.apache.catalina.core.StandardHost;
-import org.apache.catalina.valves.ErrorReportValve;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementServerProperties;
-import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -29,7 +21,6 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFilter;
-import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 /**
@@ -80,11 +71,6 @@ class SecurityConfiguration {
     }
 
     @Bean
-    ProblemResponseWriter securityProblemWriter(JsonMapper json) {
-        return new ProblemResponseWriter(json);
-    }
-
-    @Bean
     AuthenticationFailureLimit authenticationFailureLimit(GatewaySecurityProperties security) {
         return new AuthenticationFailureLimit(security.failureLimit(), Ticker.systemTicker());
     }
@@ -92,12 +78,6 @@ class SecurityConfiguration {
     @Bean
     SecurityMetrics securityMetrics(MeterRegistry registry) {
         return new SecurityMetrics(registry);
-    }
-
-    /** Requests the firewall refuses (encoded slashes, {@code ..}, control characters) get a 400 problem too. */
-    @Bean
-    RequestRejectedHandler problemRequestRejectedHandler(ProblemResponseWriter problems) {
-        return new ProblemRequestRejectedHandler(problems);
     }
 
     /**
@@ -110,24 +90,6 @@ class SecurityConfiguration {
         firewall.setAllowedHeaderNames(HeaderCharacters::isAllowedName);
         firewall.setAllowedHeaderValues(HeaderCharacters::isAllowedValue);
         return firewall;
-    }
-
-    /** Replaces Tomcat's HTML error page for requests it refuses itself with a problem (see the valve). */
-    @Bean
-    @Order(Ordered.LOWEST_PRECEDENCE)
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {
-        return factory -> factory.addContextCustomizers(context -> {
-            Container host = context.getParent();
-            if (host instanceof StandardHost standardHost) {
-                standardHost.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
-            }
-            for (Valve valve : host.getPipeline().getValves()) {
-                if (valve instanceof ErrorReportValve) {
-                    host.getPipeline().removeValve(valve);
-                }
-            }
-            host.getPipeline().addValve(new ProblemErrorReportValve());
-        });
     }
 
     @Bean
