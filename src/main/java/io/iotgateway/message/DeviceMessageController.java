@@ -6,6 +6,7 @@ import java.security.Principal;
 
 import io.iotgateway.message.MessageService.PublishTarget;
 import io.iotgateway.web.GatewayException;
+import io.iotgateway.web.GatewayRoutes;
 import io.iotgateway.web.ProblemType;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -53,7 +54,7 @@ class DeviceMessageController {
         this.receipts = json.writerFor(PublishReceipt.class);
     }
 
-    @PostMapping("/api/v1/devices/{productKey}/{deviceName}/user/{*topic}")
+    @PostMapping(GatewayRoutes.PUBLISH_PATH)
     @Operation(summary = "Publish a message as the device",
             description = """
                     Publishes the request body, byte for byte, to the MQTT topic \

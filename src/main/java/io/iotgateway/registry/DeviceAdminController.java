@@ -12,6 +12,7 @@ import io.iotgateway.registry.RegistryInput;
 import io.iotgateway.registry.RegistryPage;
 import io.iotgateway.registry.WriteOutcome;
 import io.iotgateway.web.GatewayException;
+import io.iotgateway.web.GatewayRoutes;
 import io.iotgateway.web.ProblemType;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -38,9 +39,11 @@ import org.springframework.web.bind.annotation.RestController;
  * secret closes the device's connection so the next message logs in with it, and a removed device gets 404.
  */
 @RestController
-@RequestMapping("/api/v1/admin/devices")
+@RequestMapping(DeviceAdminController.PATH)
 @Tag(name = "Admin: devices", description = "Manage the device registry (no authentication yet)")
 class DeviceAdminController {
+
+    static final String PATH = GatewayRoutes.ADMIN_PATH + "/devices";
 
     static final int MAX_PAGE_SIZE = 500;
 
@@ -88,7 +91,7 @@ class DeviceAdminController {
         }
         AdminDeviceView view = view(this.registry.get(id).orElseThrow());
         return (outcome == WriteOutcome.CREATED)
-                ? ResponseEntity.created(URI.create("/api/v1/admin/devices/" + id)).body(view)
+                ? ResponseEntity.created(URI.create(PATH + "/" + id)).body(view)
                 : ResponseEntity.ok(view);
     }
 

@@ -36,7 +36,7 @@ class DeviceImportController {
     /** Largest import body read: 10,000 devices with notes fit easily. */
     static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-    private static final String PATH = "/api/v1/admin/devices/import";
+    private static final String PATH = DeviceAdminController.PATH + "/import";
 
     private final DeviceImporter importer;
 

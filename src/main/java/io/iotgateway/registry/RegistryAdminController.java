@@ -1,6 +1,7 @@
 package io.iotgateway.registry;
 
 import io.iotgateway.registry.KeyRotation;
+import io.iotgateway.web.GatewayRoutes;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -13,7 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
  * The registry's master keys: which key encrypts how many secrets, and re-encryption after a key rotation.
  */
 @RestController
-@RequestMapping("/api/v1/admin/registry")
+@RequestMapping(GatewayRoutes.ADMIN_PATH + "/registry")
 @Tag(name = "Admin: registry", description = "Master key rotation (no authentication yet)")
 class RegistryAdminController {
 

@@ -2,7 +2,10 @@ package io.iotgateway.security;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.iotgateway.mqtt.PlatformProperties;
+import io.iotgateway.web.GatewayRoutes;
+import io.iotgateway.web.MediaTypeHeaderFilter;
 import io.iotgateway.web.ProblemResponseWriter;
+import io.iotgateway.web.QueryEncodingFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -10,7 +13,6 @@ import org.springframework.boot.actuate.autoconfigure.web.server.ManagementServe
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -21,7 +23,6 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFilter;
-import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 /**
  * One stateless filter chain: API keys in, problems out. The rules are the same in every {@link AccessMode}; in
@@ -80,18 +81,6 @@ class SecurityConfiguration {
         return new SecurityMetrics(registry);
     }
 
-    /**
-     * Spring Security's default firewall, with the same header rules checked without regular expressions; Spring
-     * Security takes the firewall bean for its filter chain.
-     */
-    @Bean
-    StrictHttpFirewall httpFirewall() {
-        StrictHttpFirewall firewall = new StrictHttpFirewall();
-        firewall.setAllowedHeaderNames(HeaderCharacters::isAllowedName);
-        firewall.setAllowedHeaderValues(HeaderCharacters::isAllowedValue);
-        return firewall;
-    }
-
     @Bean
     SecurityFilterChain gatewaySecurityFilterChain(HttpSecurity http, AccessMode mode,
             ApiKeyAuthenticationProvider apiKeys, AuthenticationFailureLimit failureLimit,
@@ -113,11 +102,13 @@ class SecurityConfiguration {
                 .accessDeniedHandler(new ProblemAccessDeniedHandler(problems, metrics)))
             .addFilterBefore(authenticationFilter(mode, apiKeys, entryPoint, failureLimit),
                     AnonymousAuthenticationFilter.class)
+            // the input filters of web, here so that their problems carry Spring Security's headers, also on a
+            // separate management port
             .addFilterBefore(new QueryEncodingFilter(problems), AnonymousAuthenticationFilter.class)
             .addFilterBefore(new MediaTypeHeaderFilter(problems), AnonymousAuthenticationFilter.class)
             // the publish rule first: it is the hot path, and no other rule matches a POST under /api/v1/devices/
             .authorizeHttpRequests(requests -> requests
-                .requestMatchers(HttpMethod.POST, GatewayRoutes.PRODUCT_WRITES)
+                .requestMatchers(GatewayRoutes.PRODUCT_WRITES)
                 .access(ProductScopeAuthorizationManager.publish())
                 .requestMatchers(PUBLIC_PATHS)
                 .permitAll()

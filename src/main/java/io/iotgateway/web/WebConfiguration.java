@@ -13,10 +13,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 /**
- * The HTTP edge below Spring MVC: problems written where the exception handler cannot answer (one writer for
- * all of them) and Tomcat's own refusals as problems.
+ * The HTTP edge below Spring MVC: input hygiene (the firewall and its refusals) and problems written where the
+ * exception handler cannot answer (one writer for all of them), Tomcat's own refusals included. The input filters
+ * ({@link MediaTypeHeaderFilter}, {@link QueryEncodingFilter}) are not beans: the security filter chain places them.
  */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
@@ -24,6 +26,18 @@ class WebConfiguration {
     @Bean
     ProblemResponseWriter problemResponseWriter(JsonMapper json) {
         return new ProblemResponseWriter(json);
+    }
+
+    /**
+     * Spring Security's default firewall, with the same header rules checked without regular expressions
+     * ({@link HeaderCharacters}); Spring Security takes the firewall bean for its filter chain.
+     */
+    @Bean
+    StrictHttpFirewall httpFirewall() {
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setAllowedHeaderNames(HeaderCharacters::isAllowedName);
+        firewall.setAllowedHeaderValues(HeaderCharacters::isAllowedValue);
+        return firewall;
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.iotgateway.security;
+package io.iotgateway.web;
 
 /**
  * The characters Spring Security's {@code StrictHttpFirewall} allows in header names and values, checked with a

@@ -1,10 +1,8 @@
-package io.iotgateway.security;
+package io.iotgateway.web;
 
 import java.io.IOException;
 import java.util.regex.Pattern;
 
-import io.iotgateway.web.ProblemResponseWriter;
-import io.iotgateway.web.ProblemType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,13 +15,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * problem. Tomcat passes the raw query through, and decoding it later would fail as a 500; the firewall checks only
  * the path.
  */
-final class QueryEncodingFilter extends OncePerRequestFilter {
+public final class QueryEncodingFilter extends OncePerRequestFilter {
 
     private static final Pattern BROKEN_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
     private final ProblemResponseWriter problems;
 
-    QueryEncodingFilter(ProblemResponseWriter problems) {
+    public QueryEncodingFilter(ProblemResponseWriter problems) {
         this.problems = problems;
     }
 

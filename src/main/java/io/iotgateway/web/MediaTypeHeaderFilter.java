@@ -1,11 +1,9 @@
-package io.iotgateway.security;
+package io.iotgateway.web;
 
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 
-import io.iotgateway.web.ProblemResponseWriter;
-import io.iotgateway.web.ProblemType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,13 +28,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * </ul>
  * Which route a request is for is decided by {@link GatewayRoutes}, on the decoded path as Spring MVC maps it.
  */
-final class MediaTypeHeaderFilter extends OncePerRequestFilter {
+public final class MediaTypeHeaderFilter extends OncePerRequestFilter {
 
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     private final ProblemResponseWriter problems;
 
-    MediaTypeHeaderFilter(ProblemResponseWriter problems) {
+    public MediaTypeHeaderFilter(ProblemResponseWriter problems) {
         this.problems = problems;
     }
 
