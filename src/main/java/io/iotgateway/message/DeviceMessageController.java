@@ -54,7 +54,7 @@ class DeviceMessageController {
         this.receipts = json.writerFor(PublishReceipt.class);
     }
 
-    @PostMapping(GatewayRoutes.PUBLISH_PATH)
+    @PostMapping(path = GatewayRoutes.PUBLISH_PATH, produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Publish a message as the device",
             description = """
                     Publishes the request body, byte for byte, to the MQTT topic \
@@ -134,7 +134,7 @@ class DeviceMessageController {
      * (the application's {@code JsonMapper}), without the return-value handling, content negotiation and message
      * converter it runs for every answer, and in one piece instead of chunked. The publish is the gateway's hot
      * path; those cost about a tenth of a publish's CPU (docs/performance.md). Clients that do not accept JSON were
-     * refused before anything was published (MediaTypeHeaderFilter); errors are thrown before anything is written
+     * refused before anything was published (the mapping's {@code produces}); errors are thrown before anything is written
      * and answered as problems by the exception handler.
      */
     private void writeJson(ResponseEntity<PublishReceipt> answer, HttpServletResponse response) throws IOException {

@@ -24,6 +24,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -61,7 +62,8 @@ class DeviceAdminController {
         this.json = json;
     }
 
-    @PutMapping(path = "/{productKey}/{deviceName}", consumes = "application/json")
+    @PutMapping(path = "/{productKey}/{deviceName}", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Create or replace a device", description = "Stores the secret encrypted. A changed secret "
             + "closes the device's connection; the next message reconnects with it. 201 when the device is new, 200 "
             + "otherwise. 409 for a device from configuration.",
@@ -106,7 +108,7 @@ class DeviceAdminController {
         return view(this.registry.get(id).orElseThrow(() -> AdminRequests.unknown(id)));
     }
 
-    @DeleteMapping("/{productKey}/{deviceName}")
+    @DeleteMapping(path = "/{productKey}/{deviceName}", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Remove a device", description = "Closes its connection; later messages for it get 404.")
     @ApiResponse(responseCode = "204", description = "Removed")
     @ApiResponse(responseCode = "404", description = "Unknown device",

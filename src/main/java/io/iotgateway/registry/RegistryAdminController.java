@@ -5,6 +5,7 @@ import io.iotgateway.web.GatewayRoutes;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -30,7 +31,7 @@ class RegistryAdminController {
         return this.rotation.status();
     }
 
-    @PostMapping("/re-encrypt")
+    @PostMapping(path = "/re-encrypt", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Re-encrypt every secret under an older master key with the current one",
             description = "Online and repeatable; afterwards the previous keys can be removed from the configuration.")
     ReEncryptionReport reEncrypt() {

@@ -5,7 +5,6 @@ import io.iotgateway.mqtt.PlatformProperties;
 import io.iotgateway.web.GatewayRoutes;
 import io.iotgateway.web.MediaTypeHeaderFilter;
 import io.iotgateway.web.ProblemResponseWriter;
-import io.iotgateway.web.QueryEncodingFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -102,9 +101,8 @@ class SecurityConfiguration {
                 .accessDeniedHandler(new ProblemAccessDeniedHandler(problems, metrics)))
             .addFilterBefore(authenticationFilter(mode, apiKeys, entryPoint, failureLimit),
                     AnonymousAuthenticationFilter.class)
-            // the input filters of web, here so that their problems carry Spring Security's headers, also on a
-            // separate management port
-            .addFilterBefore(new QueryEncodingFilter(problems), AnonymousAuthenticationFilter.class)
+            // web's input filter, here so that its problems carry Spring Security's headers, also on a separate
+            // management port
             .addFilterBefore(new MediaTypeHeaderFilter(problems), AnonymousAuthenticationFilter.class)
             // the publish rule first: it is the hot path, and no other rule matches a POST under /api/v1/devices/
             .authorizeHttpRequests(requests -> requests

@@ -36,8 +36,6 @@ public final class GatewayRoutes {
     public static final RequestMatcher PRODUCT_WRITES = pathPattern(HttpMethod.POST,
             DEVICE_LIST_PATH + "/{productKey}/**");
 
-    public static final RequestMatcher API = pathPattern("/api/**");
-
     /** What needs the admin role: the admin API and the actuator (its public probes are matched before). */
     public static final RequestMatcher ADMIN = new OrRequestMatcher(pathPattern(ADMIN_PATH + "/**"),
             pathPattern("/actuator/**"));

@@ -17,8 +17,8 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 /**
  * The HTTP edge below Spring MVC: input hygiene (the firewall and its refusals) and problems written where the
- * exception handler cannot answer (one writer for all of them), Tomcat's own refusals included. The input filters
- * ({@link MediaTypeHeaderFilter}, {@link QueryEncodingFilter}) are not beans: the security filter chain places them.
+ * exception handler cannot answer (one writer for all of them), Tomcat's own refusals included. The input filter
+ * ({@link MediaTypeHeaderFilter}) is no bean: the security filter chain places it.
  */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
