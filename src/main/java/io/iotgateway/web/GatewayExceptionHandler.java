@@ -32,15 +32,15 @@ class GatewayExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     /**
-     * A request whose {@code Accept} excludes JSON. For the write endpoints (publish, admin) this is Spring MVC's
-     * answer to their {@code produces}, before the handler runs: nothing was published or changed, so a client that
-     * retries publishes once.
+     * A request whose {@code Accept} excludes {@code application/json}. For the write endpoints (publish, admin)
+     * this is Spring MVC's answer to their {@code produces}, before the handler runs: nothing was published or
+     * changed, so a client that retries publishes once.
      */
     @Override
     protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(HttpMediaTypeNotAcceptableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         GatewayException notAcceptable = new GatewayException(ProblemType.NOT_ACCEPTABLE, "The gateway answers in "
-                + "JSON; this request was not carried out because its Accept header excludes JSON. Accept "
+                + "application/json; this request was not carried out because its Accept header excludes it. Accept "
                 + "application/json (or */*).", ex);
         return handleExceptionInternal(ex, notAcceptable.getBody(), headers, status, request);
     }

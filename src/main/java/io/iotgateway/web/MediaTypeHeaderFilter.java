@@ -21,8 +21,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <li>an {@code Accept} that does not parse: no answer could be negotiated, and errors would go out without a
  * body.</li>
  * </ul>
- * An {@code Accept} that parses but excludes JSON is Spring MVC's to answer: the write endpoints declare
- * {@code produces}, so they are refused with 406 before they run. Whether a request is a publish is decided by
+ * An {@code Accept} that parses but excludes {@code application/json} is Spring MVC's to answer: the write endpoints
+ * declare {@code produces}, so they are refused with 406 before they run. Whether a request is a publish is decided by
  * {@link GatewayRoutes}, on the decoded path as Spring MVC maps it.
  */
 public final class MediaTypeHeaderFilter extends OncePerRequestFilter {
