@@ -41,7 +41,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping(DeviceAdminController.PATH)
-@Tag(name = "Admin: devices", description = "Manage the device registry (no authentication yet)")
+@Tag(name = "Admin: devices", description = "Manage the device registry (admin role)")
 class DeviceAdminController {
 
     static final String PATH = GatewayRoutes.ADMIN_PATH + "/devices";

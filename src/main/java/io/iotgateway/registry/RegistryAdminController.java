@@ -16,7 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping(GatewayRoutes.ADMIN_PATH + "/registry")
-@Tag(name = "Admin: registry", description = "Master key rotation (no authentication yet)")
+@Tag(name = "Admin: registry", description = "Master key rotation (admin role)")
 class RegistryAdminController {
 
     private final KeyRotation rotation;

@@ -40,7 +40,7 @@ class SecurityConfiguration {
 
     /**
      * Spring Security would observe every request, every filter of its chain, every authentication and every
-     * authorization: a fifth of a publish's CPU time in the benchmark (docs/performance.md). The gateway's own
+     * authorization: 12 % of the gateway's CPU samples in the benchmark (docs/performance.md). The gateway's own
      * meters say what operators need: {@code http.server.requests}, {@code gateway.publish} and
      * {@code gateway.security.authentication.failures}.
      */
