@@ -16,6 +16,7 @@ import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
@@ -104,21 +105,26 @@ class SecurityConfiguration {
             // web's input filter, here so that its problems carry Spring Security's headers, also on a separate
             // management port
             .addFilterBefore(new MediaTypeHeaderFilter(problems), AnonymousAuthenticationFilter.class)
-            // the publish rule first: it is the hot path, and no other rule matches a POST under /api/v1/devices/
-            .authorizeHttpRequests(requests -> requests
-                .requestMatchers(GatewayRoutes.PRODUCT_WRITES)
-                .access(ProductScopeAuthorizationManager.publish())
-                .requestMatchers(PUBLIC_PATHS)
-                .permitAll()
-                .requestMatchers(GatewayRoutes.ADMIN)
-                .hasRole(ApiRole.ADMIN.name())
-                .requestMatchers(GatewayRoutes.DEVICE_LIST)
-                .hasAnyRole(ApiRole.PUBLISHER.name(), ApiRole.ADMIN.name())
-                .requestMatchers(GatewayRoutes.DEVICE)
-                .access(ProductScopeAuthorizationManager.read())
-                .anyRequest()
-                .authenticated());
+            .authorizeHttpRequests(SecurityConfiguration::authorizeByRoute);
         return http.build();
+    }
+
+    /** The rules of docs/security.md, route by route; the first that matches decides. */
+    private static void authorizeByRoute(
+            AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry requests) {
+        // the publish rule first: it is the hot path, and no other rule matches a POST under /api/v1/devices/
+        requests.requestMatchers(GatewayRoutes.PRODUCT_WRITES)
+            .access(ProductScopeAuthorizationManager.publish())
+            .requestMatchers(PUBLIC_PATHS)
+            .permitAll()
+            .requestMatchers(GatewayRoutes.ADMIN)
+            .hasRole(ApiRole.ADMIN.name())
+            .requestMatchers(GatewayRoutes.DEVICE_LIST)
+            .hasAnyRole(ApiRole.PUBLISHER.name(), ApiRole.ADMIN.name())
+            .requestMatchers(GatewayRoutes.DEVICE)
+            .access(ProductScopeAuthorizationManager.read())
+            .anyRequest()
+            .authenticated();
     }
 
     private static AuthenticationFilter authenticationFilter(AccessMode mode, ApiKeyAuthenticationProvider apiKeys,
