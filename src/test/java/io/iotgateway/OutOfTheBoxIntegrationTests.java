@@ -152,7 +152,8 @@ class OutOfTheBoxIntegrationTests {
                 "/api/v1/devices/{productKey}/{deviceName}", "\"/api/v1/devices\"", "\"name\":\"qos\"",
                 "\"in\":\"query\"", "application/octet-stream", "\"format\":\"binary\"", "application/problem+json",
                 "\"502\"", "\"503\"", "\"504\"", "\"413\"", "a61QmwQD5ZF", "#/components/schemas/PublishReceipt",
-                "\"publishedAt\"");
+                "\"publishedAt\"", "\"name\":\"Idempotency-Key\"", "\"in\":\"header\"",
+                "\"tags\":[\"Messages\"]");
         assertThat(get("/swagger-ui/index.html").statusCode()).isEqualTo(200);
     }
 

@@ -7,6 +7,7 @@ import io.iotgateway.credential.DeviceId;
 import io.iotgateway.mqtt.DevicePublisher;
 import io.iotgateway.security.ApiClient;
 import io.iotgateway.web.GatewayException;
+import io.iotgateway.web.GatewayRoutes;
 import io.iotgateway.web.ProblemType;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -38,7 +39,7 @@ class DeviceController {
         this.publisher = publisher;
     }
 
-    @GetMapping("/api/v1/devices")
+    @GetMapping(GatewayRoutes.DEVICE_LIST_PATH)
     @Operation(summary = "List the known devices and their connection state",
             description = "A publisher sees the devices of its products; an admin sees all.")
     List<DeviceView> list(@AuthenticationPrincipal @Nullable ApiClient caller) {
@@ -54,25 +55,21 @@ class DeviceController {
             .toList();
     }
 
-    @GetMapping("/api/v1/devices/{productKey}/{deviceName}")
+    @GetMapping(GatewayRoutes.DEVICE_PATH)
     @Operation(summary = "Show one device and its connection state")
     @ApiResponse(responseCode = "200", description = "The device")
+    @ApiResponse(responseCode = "400", description = "Malformed product key or device name",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "404", description = "The gateway does not know the device",
             content = @Content(mediaType = "application/problem+json",
                     schema = @Schema(implementation = ProblemDetail.class)))
     DeviceView get(@PathVariable String productKey, @PathVariable String deviceName) {
-        if (!DeviceId.isValidProductKey(productKey) || !DeviceId.isValidDeviceName(deviceName)) {
-            throw unknown(productKey + "/" + deviceName);
-        }
-        DeviceId device = new DeviceId(productKey, deviceName);
+        DeviceId device = DeviceId.parse(productKey, deviceName);
         if (!this.credentials.exists(device)) {
-            throw unknown(device.toString());
+            throw new GatewayException(ProblemType.UNKNOWN_DEVICE, "Device " + device + " is not registered with "
+                    + "the gateway.");
         }
         return DeviceView.of(this.publisher.status(device));
-    }
-
-    private static GatewayException unknown(String device) {
-        return new GatewayException(ProblemType.UNKNOWN_DEVICE, "Device " + device + " is not registered with the "
-                + "gateway.");
     }
 }

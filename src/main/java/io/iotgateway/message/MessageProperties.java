@@ -13,7 +13,8 @@ import org.springframework.util.unit.DataSize;
  * The IoT Platform refuses MQTT messages over 256 KB.
  * @param idempotencyWindow how long the answer to a request with an {@code Idempotency-Key} is remembered; a retry
  * with the same key within it gets that answer and publishes nothing
- * @param idempotencyMaxKeys most remembered keys (about 1 KB each); past it the oldest are forgotten early
+ * @param idempotencyMaxKeys most remembered keys (about 1 KB each); past it keys are forgotten before their window
+ * ends, those least likely to be asked for again first (docs/delivery.md)
  */
 @ConfigurationProperties("gateway.message")
 record MessageProperties(@DefaultValue("256KB") DataSize maxPayload,

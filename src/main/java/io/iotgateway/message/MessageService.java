@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import io.iotgateway.credential.CredentialService;
 import io.iotgateway.credential.DeviceId;
+import io.iotgateway.message.IdempotencyCache.Outcome;
 import io.iotgateway.mqtt.DevicePublisher;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
@@ -17,8 +18,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Service;
 
 /**
@@ -38,7 +37,7 @@ class MessageService {
 
     private final Clock clock;
 
-    private final IdempotencyCache<ResponseEntity<PublishReceipt>> idempotency;
+    private final IdempotencyCache<PublishReceipt> idempotency;
 
     private final DeviceRateLimiter rateLimiter;
 
@@ -57,15 +56,11 @@ class MessageService {
 
     /**
      * Everything about a request that can be checked before its body is read.
-     * @throws GatewayException 400 for a malformed device, topic or QoS; 404 for an unknown device
+     * @throws io.iotgateway.credential.InvalidDeviceIdException for a malformed product key or device name
+     * @throws GatewayException 400 for a malformed topic or QoS; 404 for an unknown device
      */
     PublishTarget target(String productKey, String deviceName, String topicLevels, @Nullable String qos) {
-        if (!DeviceId.isValidProductKey(productKey) || !DeviceId.isValidDeviceName(deviceName)) {
-            throw new GatewayException(ProblemType.INVALID_DEVICE, "A product key is 1-32 letters or digits and a "
-                    + "device name 4-32 characters of letters, digits and -_@.: (got " + productKey.length()
-                    + " and " + deviceName.length() + " characters).");
-        }
-        DeviceId device = new DeviceId(productKey, deviceName);
+        DeviceId device = DeviceId.parse(productKey, deviceName);
         int qosLevel = parseQos(qos);
         String topic = UserTopic.of(device, topicLevels);
         if (!this.credentials.exists(device)) {
@@ -78,30 +73,25 @@ class MessageService {
 
     /**
      * Publishes the payload; with an idempotency key, at most once per caller, device and key within the window.
-     * @return 200 with the receipt after the platform's PUBACK (QoS 1), 202 once written (QoS 0)
+     * @return the receipt once the platform acknowledged the message (QoS 1) or it was written (QoS 0), and whether
+     * it is the receipt of an earlier request with the same key, which this one repeated without publishing
      */
-    ResponseEntity<PublishReceipt> publish(PublishTarget target, byte[] payload, @Nullable String idempotencyKey,
+    Outcome<PublishReceipt> publish(PublishTarget target, byte[] payload, @Nullable String idempotencyKey,
             String caller) {
         if (idempotencyKey == null) {
-            return publish(target, payload);
+            return new Outcome<>(publish(target, payload), false);
         }
         IdempotencyCache.Key key = new IdempotencyCache.Key(caller, target.device(), checked(idempotencyKey));
-        IdempotencyCache.Outcome<ResponseEntity<PublishReceipt>> outcome = this.idempotency.execute(key,
-                fingerprint(target, payload), () -> publish(target, payload));
-        ResponseEntity<PublishReceipt> answer = outcome.answer();
-        return outcome.replayed() ? ResponseEntity.status(answer.getStatusCode())
-            .header("Idempotent-Replayed", "true")
-            .body(answer.getBody()) : answer;
+        return this.idempotency.execute(key, fingerprint(target, payload), () -> publish(target, payload));
     }
 
-    private ResponseEntity<PublishReceipt> publish(PublishTarget target, byte[] payload) {
+    private PublishReceipt publish(PublishTarget target, byte[] payload) {
         // 429 instead of a message the platform would drop silently; a replayed duplicate never gets here
         this.rateLimiter.acquire(target.device(), target.qos());
         this.publisher.publish(target.device(), target.topic(), payload, target.qos());
-        PublishReceipt receipt = new PublishReceipt(UUID.randomUUID().toString(), target.device().productKey(),
+        return new PublishReceipt(UUID.randomUUID().toString(), target.device().productKey(),
                 target.device().deviceName(), target.topic(), target.qos(), payload.length,
                 (target.qos() == 1) ? "acknowledged" : "sent", this.clock.instant());
-        return ResponseEntity.status((target.qos() == 1) ? HttpStatus.OK : HttpStatus.ACCEPTED).body(receipt);
     }
 
     private static String checked(String idempotencyKey) {

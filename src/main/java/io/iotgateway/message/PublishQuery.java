@@ -21,7 +21,7 @@ record PublishQuery(@Nullable String qos) {
 
     private static final int SHOWN_NAME_LENGTH = 32;
 
-    /** @throws GatewayException 400 for an unknown parameter or {@code qos} given more than once */
+    /** @throws GatewayException 400 for an unknown parameter, {@code qos} given more than once or a broken escape */
     static PublishQuery parse(@Nullable String query) {
         if (query == null) {
             return new PublishQuery(null);
@@ -49,7 +49,13 @@ record PublishQuery(@Nullable String qos) {
     }
 
     private static String decode(String text) {
-        return StringUtils.uriDecode(text, StandardCharsets.UTF_8);
+        try {
+            return StringUtils.uriDecode(text, StandardCharsets.UTF_8);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new GatewayException(ProblemType.INVALID_REQUEST, "The query string has a '%' that is not "
+                    + "followed by two hex digits; encode '%' itself as %25.");
+        }
     }
 
     // the name comes from the caller: printable ASCII only, and short, in the answer

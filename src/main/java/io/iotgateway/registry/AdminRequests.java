@@ -17,15 +17,6 @@ final class AdminRequests {
     private AdminRequests() {
     }
 
-    static DeviceId deviceId(String productKey, String deviceName) {
-        if (!DeviceId.isValidProductKey(productKey) || !DeviceId.isValidDeviceName(deviceName)) {
-            throw new GatewayException(ProblemType.INVALID_DEVICE, "A product key is 1-32 letters or digits and a "
-                    + "device name 4-32 characters of letters, digits and -_@.: (got " + productKey.length()
-                    + " and " + deviceName.length() + " characters).");
-        }
-        return new DeviceId(productKey, deviceName);
-    }
-
     /** The request body, refused with 413 past {@code max} bytes, whatever the body claims. */
     static byte[] readBody(HttpServletRequest request, int max) throws IOException {
         if (request.getContentLengthLong() > max) {

@@ -12,6 +12,7 @@ import io.iotgateway.registry.RegistryInput;
 import io.iotgateway.registry.RegistryPage;
 import io.iotgateway.registry.WriteOutcome;
 import io.iotgateway.web.GatewayException;
+import io.iotgateway.web.GatewayRoutes;
 import io.iotgateway.web.ProblemType;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -23,6 +24,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -38,9 +40,11 @@ import org.springframework.web.bind.annotation.RestController;
  * secret closes the device's connection so the next message logs in with it, and a removed device gets 404.
  */
 @RestController
-@RequestMapping("/api/v1/admin/devices")
-@Tag(name = "Admin: devices", description = "Manage the device registry (no authentication yet)")
+@RequestMapping(DeviceAdminController.PATH)
+@Tag(name = "Admin: devices", description = "Manage the device registry (admin role)")
 class DeviceAdminController {
+
+    static final String PATH = GatewayRoutes.ADMIN_PATH + "/devices";
 
     static final int MAX_PAGE_SIZE = 500;
 
@@ -58,7 +62,8 @@ class DeviceAdminController {
         this.json = json;
     }
 
-    @PutMapping(path = "/{productKey}/{deviceName}", consumes = "application/json")
+    @PutMapping(path = "/{productKey}/{deviceName}", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Create or replace a device", description = "Stores the secret encrypted. A changed secret "
             + "closes the device's connection; the next message reconnects with it. 201 when the device is new, 200 "
             + "otherwise. 409 for a device from configuration.",
@@ -75,7 +80,7 @@ class DeviceAdminController {
                     schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<AdminDeviceView> put(@PathVariable String productKey, @PathVariable String deviceName,
             HttpServletRequest body) throws IOException {
-        DeviceId id = AdminRequests.deviceId(productKey, deviceName);
+        DeviceId id = DeviceId.parse(productKey, deviceName);
         DeviceSecretRequest request = DeviceJson.secretRequest(this.json,
                 AdminRequests.readBody(body, MAX_PUT_BODY_BYTES));
         String secret = checkedSecret(request);
@@ -88,7 +93,7 @@ class DeviceAdminController {
         }
         AdminDeviceView view = view(this.registry.get(id).orElseThrow());
         return (outcome == WriteOutcome.CREATED)
-                ? ResponseEntity.created(URI.create("/api/v1/admin/devices/" + id)).body(view)
+                ? ResponseEntity.created(URI.create(PATH + "/" + id)).body(view)
                 : ResponseEntity.ok(view);
     }
 
@@ -99,11 +104,11 @@ class DeviceAdminController {
             content = @Content(mediaType = "application/problem+json",
                     schema = @Schema(implementation = ProblemDetail.class)))
     AdminDeviceView get(@PathVariable String productKey, @PathVariable String deviceName) {
-        DeviceId id = AdminRequests.deviceId(productKey, deviceName);
+        DeviceId id = DeviceId.parse(productKey, deviceName);
         return view(this.registry.get(id).orElseThrow(() -> AdminRequests.unknown(id)));
     }
 
-    @DeleteMapping("/{productKey}/{deviceName}")
+    @DeleteMapping(path = "/{productKey}/{deviceName}", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Remove a device", description = "Closes its connection; later messages for it get 404.")
     @ApiResponse(responseCode = "204", description = "Removed")
     @ApiResponse(responseCode = "404", description = "Unknown device",
@@ -113,7 +118,7 @@ class DeviceAdminController {
             content = @Content(mediaType = "application/problem+json",
                     schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<Void> delete(@PathVariable String productKey, @PathVariable String deviceName) {
-        DeviceId id = AdminRequests.deviceId(productKey, deviceName);
+        DeviceId id = DeviceId.parse(productKey, deviceName);
         try {
             if (!this.registry.remove(id)) {
                 throw AdminRequests.unknown(id);
@@ -137,14 +142,12 @@ class DeviceAdminController {
             @Nullable String productKey,
             @Parameter(description = "Page number, from 0") @RequestParam(defaultValue = "0") int page,
             @Parameter(description = "Page size, 1 to " + MAX_PAGE_SIZE) @RequestParam(defaultValue = "50") int size) {
-        if (productKey != null && !DeviceId.isValidProductKey(productKey)) {
-            throw new GatewayException(ProblemType.INVALID_DEVICE, "productKey must be 1-32 letters or digits.");
-        }
+        String product = (productKey != null) ? DeviceId.parseProductKey(productKey) : null;
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
             throw new GatewayException(ProblemType.INVALID_REQUEST, "page must be 0 or more and size 1 to "
                     + MAX_PAGE_SIZE + ".");
         }
-        RegistryPage devices = this.registry.list(productKey, (long) page * size, size);
+        RegistryPage devices = this.registry.list(product, (long) page * size, size);
         return new AdminDevicePage(devices.devices().stream().map(this::view).toList(), page, size, devices.total(),
                 (devices.total() + size - 1) / size);
     }

@@ -20,6 +20,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -36,7 +37,7 @@ class DeviceImportController {
     /** Largest import body read: 10,000 devices with notes fit easily. */
     static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-    private static final String PATH = "/api/v1/admin/devices/import";
+    private static final String PATH = DeviceAdminController.PATH + "/import";
 
     private final DeviceImporter importer;
 
@@ -47,7 +48,8 @@ class DeviceImportController {
         this.json = json;
     }
 
-    @PostMapping(path = PATH, consumes = { "text/csv", "application/csv", "application/vnd.ms-excel", "text/plain" })
+    @PostMapping(path = PATH, consumes = { "text/csv", "application/csv", "application/vnd.ms-excel", "text/plain" },
+            produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Import devices from a CSV", description = """
             The CSV of Alibaba's console: UTF-8 (a byte order mark is fine), header `ProductKey,DeviceName,\
             DeviceSecret` (any order; other columns ignored; an optional `Description` column), one device per \
@@ -70,7 +72,8 @@ class DeviceImportController {
         return run(DeviceCsv.parse(AdminRequests.readBody(request, MAX_BODY_BYTES)), mode);
     }
 
-    @PostMapping(path = PATH, consumes = "application/json")
+    @PostMapping(path = PATH, consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Import devices from JSON", description = """
             A JSON array of `{"productKey", "deviceName", "deviceSecret", "description"}` objects. Answers every \
             element (row = its position from 1).""")

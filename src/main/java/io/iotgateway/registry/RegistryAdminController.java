@@ -1,9 +1,11 @@
 package io.iotgateway.registry;
 
 import io.iotgateway.registry.KeyRotation;
+import io.iotgateway.web.GatewayRoutes;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -13,8 +15,8 @@ import org.springframework.web.bind.annotation.RestController;
  * The registry's master keys: which key encrypts how many secrets, and re-encryption after a key rotation.
  */
 @RestController
-@RequestMapping("/api/v1/admin/registry")
-@Tag(name = "Admin: registry", description = "Master key rotation (no authentication yet)")
+@RequestMapping(GatewayRoutes.ADMIN_PATH + "/registry")
+@Tag(name = "Admin: registry", description = "Master key rotation (admin role)")
 class RegistryAdminController {
 
     private final KeyRotation rotation;
@@ -29,7 +31,7 @@ class RegistryAdminController {
         return this.rotation.status();
     }
 
-    @PostMapping("/re-encrypt")
+    @PostMapping(path = "/re-encrypt", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Re-encrypt every secret under an older master key with the current one",
             description = "Online and repeatable; afterwards the previous keys can be removed from the configuration.")
     ReEncryptionReport reEncrypt() {

@@ -20,10 +20,10 @@ public final class RegistryInput {
 
     public static @Nullable String idProblem(@Nullable String productKey, @Nullable String deviceName) {
         if (!DeviceId.isValidProductKey(productKey)) {
-            return "ProductKey must be 1-32 letters or digits" + got(productKey);
+            return "ProductKey must be " + DeviceId.PRODUCT_KEY_RULE + got(productKey);
         }
         if (!DeviceId.isValidDeviceName(deviceName)) {
-            return "DeviceName must be 4-32 characters of letters, digits and -_@.:" + got(deviceName);
+            return "DeviceName must be " + DeviceId.DEVICE_NAME_RULE + got(deviceName);
         }
         return null;
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 
 import io.iotgateway.web.GatewayException;
+import io.iotgateway.web.ProblemResponseWriter;
 import io.iotgateway.web.ProblemType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

@@ -3,6 +3,8 @@ package io.iotgateway.security;
 import java.io.IOException;
 
 import io.iotgateway.security.ProductScopeAuthorizationManager.ProductDenied;
+import io.iotgateway.web.GatewayRoutes;
+import io.iotgateway.web.ProblemResponseWriter;
 import io.iotgateway.web.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

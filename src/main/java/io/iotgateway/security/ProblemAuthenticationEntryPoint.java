@@ -2,6 +2,7 @@ package io.iotgateway.security;
 
 import java.io.IOException;
 
+import io.iotgateway.web.ProblemResponseWriter;
 import io.iotgateway.web.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

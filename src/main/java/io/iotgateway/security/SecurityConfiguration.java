@@ -2,35 +2,27 @@ package io.iotgateway.security;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.iotgateway.mqtt.PlatformProperties;
+import io.iotgateway.web.GatewayRoutes;
+import io.iotgateway.web.MediaTypeHeaderFilter;
+import io.iotgateway.web.ProblemResponseWriter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.catalina.Container;
-import org.apache.catalina.Valve;
-import org.apache.catalina.core.StandardHost;
-import org.apache.catalina.valves.ErrorReportValve;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementServerProperties;
-import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
-import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.AuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationFilter;
-import org.springframework.security.web.firewall.RequestRejectedHandler;
-import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 /**
  * One stateless filter chain: API keys in, problems out. The rules are the same in every {@link AccessMode}; in
@@ -49,7 +41,7 @@ class SecurityConfiguration {
 
     /**
      * Spring Security would observe every request, every filter of its chain, every authentication and every
-     * authorization: a fifth of a publish's CPU time in the benchmark (docs/performance.md). The gateway's own
+     * authorization: 12 % of the gateway's CPU samples in the benchmark (docs/performance.md). The gateway's own
      * meters say what operators need: {@code http.server.requests}, {@code gateway.publish} and
      * {@code gateway.security.authentication.failures}.
      */
@@ -80,11 +72,6 @@ class SecurityConfiguration {
     }
 
     @Bean
-    ProblemResponseWriter securityProblemWriter(JsonMapper json) {
-        return new ProblemResponseWriter(json);
-    }
-
-    @Bean
     AuthenticationFailureLimit authenticationFailureLimit(GatewaySecurityProperties security) {
         return new AuthenticationFailureLimit(security.failureLimit(), Ticker.systemTicker());
     }
@@ -92,42 +79,6 @@ class SecurityConfiguration {
     @Bean
     SecurityMetrics securityMetrics(MeterRegistry registry) {
         return new SecurityMetrics(registry);
-    }
-
-    /** Requests the firewall refuses (encoded slashes, {@code ..}, control characters) get a 400 problem too. */
-    @Bean
-    RequestRejectedHandler problemRequestRejectedHandler(ProblemResponseWriter problems) {
-        return new ProblemRequestRejectedHandler(problems);
-    }
-
-    /**
-     * Spring Security's default firewall, with the same header rules checked without regular expressions; Spring
-     * Security takes the firewall bean for its filter chain.
-     */
-    @Bean
-    StrictHttpFirewall httpFirewall() {
-        StrictHttpFirewall firewall = new StrictHttpFirewall();
-        firewall.setAllowedHeaderNames(HeaderCharacters::isAllowedName);
-        firewall.setAllowedHeaderValues(HeaderCharacters::isAllowedValue);
-        return firewall;
-    }
-
-    /** Replaces Tomcat's HTML error page for requests it refuses itself with a problem (see the valve). */
-    @Bean
-    @Order(Ordered.LOWEST_PRECEDENCE)
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {
-        return factory -> factory.addContextCustomizers(context -> {
-            Container host = context.getParent();
-            if (host instanceof StandardHost standardHost) {
-                standardHost.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
-            }
-            for (Valve valve : host.getPipeline().getValves()) {
-                if (valve instanceof ErrorReportValve) {
-                    host.getPipeline().removeValve(valve);
-                }
-            }
-            host.getPipeline().addValve(new ProblemErrorReportValve());
-        });
     }
 
     @Bean
@@ -151,23 +102,29 @@ class SecurityConfiguration {
                 .accessDeniedHandler(new ProblemAccessDeniedHandler(problems, metrics)))
             .addFilterBefore(authenticationFilter(mode, apiKeys, entryPoint, failureLimit),
                     AnonymousAuthenticationFilter.class)
-            .addFilterBefore(new QueryEncodingFilter(problems), AnonymousAuthenticationFilter.class)
+            // web's input filter, here so that its problems carry Spring Security's headers, also on a separate
+            // management port
             .addFilterBefore(new MediaTypeHeaderFilter(problems), AnonymousAuthenticationFilter.class)
-            // the publish rule first: it is the hot path, and no other rule matches a POST under /api/v1/devices/
-            .authorizeHttpRequests(requests -> requests
-                .requestMatchers(HttpMethod.POST, GatewayRoutes.PRODUCT_WRITES)
-                .access(ProductScopeAuthorizationManager.publish())
-                .requestMatchers(PUBLIC_PATHS)
-                .permitAll()
-                .requestMatchers(GatewayRoutes.ADMIN)
-                .hasRole(ApiRole.ADMIN.name())
-                .requestMatchers(GatewayRoutes.DEVICE_LIST)
-                .hasAnyRole(ApiRole.PUBLISHER.name(), ApiRole.ADMIN.name())
-                .requestMatchers(GatewayRoutes.DEVICE)
-                .access(ProductScopeAuthorizationManager.read())
-                .anyRequest()
-                .authenticated());
+            .authorizeHttpRequests(SecurityConfiguration::authorizeByRoute);
         return http.build();
+    }
+
+    /** The rules of docs/security.md, route by route; the first that matches decides. */
+    private static void authorizeByRoute(
+            AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry requests) {
+        // the publish rule first: it is the hot path, and no other rule matches a POST under /api/v1/devices/
+        requests.requestMatchers(GatewayRoutes.PRODUCT_WRITES)
+            .access(ProductScopeAuthorizationManager.publish())
+            .requestMatchers(PUBLIC_PATHS)
+            .permitAll()
+            .requestMatchers(GatewayRoutes.ADMIN)
+            .hasRole(ApiRole.ADMIN.name())
+            .requestMatchers(GatewayRoutes.DEVICE_LIST)
+            .hasAnyRole(ApiRole.PUBLISHER.name(), ApiRole.ADMIN.name())
+            .requestMatchers(GatewayRoutes.DEVICE)
+            .access(ProductScopeAuthorizationManager.read())
+            .anyRequest()
+            .authenticated();
     }
 
     private static AuthenticationFilter authenticationFilter(AccessMode mode, ApiKeyAuthenticationProvider apiKeys,

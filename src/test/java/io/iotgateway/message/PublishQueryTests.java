@@ -31,6 +31,16 @@ class PublishQueryTests {
             });
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { "%G1", "qos=%G1", "qos=1%", "q%6" })
+    void aBrokenEscapeIsRefusedWhereItIsDecoded(String query) {
+        assertThatExceptionOfType(GatewayException.class).isThrownBy(() -> PublishQuery.parse(query))
+            .satisfies(refused -> {
+                assertThat(refused.getStatusCode().value()).isEqualTo(400);
+                assertThat(refused.getBody().getDetail()).contains("not followed by two hex digits");
+            });
+    }
+
     @Test
     void refusesQosGivenTwice() {
         assertThatExceptionOfType(GatewayException.class).isThrownBy(() -> PublishQuery.parse("qos=1&qos=0"))

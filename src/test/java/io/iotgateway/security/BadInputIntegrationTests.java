@@ -64,6 +64,9 @@ class BadInputIntegrationTests extends ApiKeyGatewayTests {
             "POST | /api/v1/devices/a61QmwQD5ZF/x/user/sheep | fleet  | 400 | invalid-device",
             "POST | /api/v1/devices/a61QmwQD5ZF/nosuchsheep/user/sheep | fleet | 404 | unknown-device",
             "GET  | /api/v1/devices/a61QmwQD5ZF/nosuchsheep | fleet   | 404 | unknown-device",
+            // a malformed device is 400 when it is read too, as when publishing and in the admin API
+            "GET  | /api/v1/devices/a61QmwQD5ZF/x       | fleet    | 400 | invalid-device",
+            "GET  | /api/v1/devices/pk-with-dash/mosheep | admin   | 400 | invalid-device",
             "POST | /api/v1/devices/pk-with-dash/mosheep/user/sheep | fleet | 400 | invalid-device",
             // path tricks: traversal, encoded separators, control characters
             "POST | DEVICE/user/../../../admin/devices  | fleet    | 400 | invalid-request",
@@ -125,6 +128,8 @@ class BadInputIntegrationTests extends ApiKeyGatewayTests {
             "publish accepting only HTML | 406 | not-acceptable",
             "publish accepting only HTML, path percent-encoded | 406 | not-acceptable",
             "broken escape in the query | 400 | invalid-request",
+            "broken escape in an admin query | 400 | invalid-request",
+            "admin write accepting only HTML | 406 | not-acceptable",
             "form body on PUT          | 405 | -",
             "TRACE                     | 405 | -" })
     void malformedOrOversizedRequestsGetProblems(String what, int status, String problem) throws IOException {
@@ -164,6 +169,11 @@ class BadInputIntegrationTests extends ApiKeyGatewayTests {
             case "publish accepting only HTML, path percent-encoded" -> "POST /%61pi/v1/devices/a61QmwQD5ZF/mosheep"
                     + "/user/sheep HTTP/1.1\r\nHost: x" + key + "\r\nAccept: text/html";
             case "broken escape in the query" -> "POST " + path + "?%G1 HTTP/1.1\r\nHost: x" + key;
+            case "broken escape in an admin query" -> "GET /api/v1/admin/devices?productKey=%G1 HTTP/1.1\r\nHost: x"
+                    + "\r\nX-API-Key: " + ADMIN_KEY;
+            // refused before it runs: an unknown device would otherwise be 404
+            case "admin write accepting only HTML" -> "DELETE /api/v1/admin/devices/a61QmwQD5ZF/nosuchsheep HTTP/1.1"
+                    + "\r\nHost: x\r\nX-API-Key: " + ADMIN_KEY + "\r\nAccept: text/html";
             case "form body on PUT" -> {
                 body = "a=%zz".getBytes(StandardCharsets.UTF_8);
                 yield "PUT " + path + " HTTP/1.1\r\nHost: x" + key

@@ -1,10 +1,8 @@
-package io.iotgateway.security;
+package io.iotgateway.web;
 
 import java.io.IOException;
 import java.net.URI;
 
-import io.iotgateway.web.GatewayException;
-import io.iotgateway.web.ProblemType;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;

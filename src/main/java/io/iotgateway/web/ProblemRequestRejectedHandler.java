@@ -1,8 +1,7 @@
-package io.iotgateway.security;
+package io.iotgateway.web;
 
 import java.io.IOException;
 
-import io.iotgateway.web.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.logging.Log;

@@ -1,15 +1,11 @@
-package io.iotgateway.security;
+package io.iotgateway.web;
 
 import java.io.IOException;
-import java.util.List;
-import java.util.Set;
 
-import io.iotgateway.web.ProblemType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -23,19 +19,17 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * public health probe. The publish endpoint is exempt: it never parses the content type and publishes whatever it
  * is sent;</li>
  * <li>an {@code Accept} that does not parse: no answer could be negotiated, and errors would go out without a
- * body;</li>
- * <li>with 406, an API call that changes something (publish, admin writes) but does not accept JSON: it would be
- * carried out and then answered 406, and a caller that retries would publish twice.</li>
+ * body.</li>
  * </ul>
- * Which route a request is for is decided by {@link GatewayRoutes}, on the decoded path as Spring MVC maps it.
+ * An {@code Accept} that parses but excludes {@code application/json} is Spring MVC's to answer: the write endpoints
+ * declare {@code produces}, so they are refused with 406 before they run. Whether a request is a publish is decided by
+ * {@link GatewayRoutes}, on the decoded path as Spring MVC maps it.
  */
-final class MediaTypeHeaderFilter extends OncePerRequestFilter {
-
-    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+public final class MediaTypeHeaderFilter extends OncePerRequestFilter {
 
     private final ProblemResponseWriter problems;
 
-    MediaTypeHeaderFilter(ProblemResponseWriter problems) {
+    public MediaTypeHeaderFilter(ProblemResponseWriter problems) {
         this.problems = problems;
     }
 
@@ -49,16 +43,9 @@ final class MediaTypeHeaderFilter extends OncePerRequestFilter {
             return;
         }
         String accept = request.getHeader(HttpHeaders.ACCEPT);
-        List<MediaType> acceptable = (accept != null) ? parse(accept) : List.of(MediaType.ALL);
-        if (acceptable == null) {
+        if (accept != null && !parses(accept)) {
             this.problems.write(request, response, ProblemType.INVALID_REQUEST, "The Accept header is malformed; "
                     + "send e.g. Accept: application/json, or none.");
-            return;
-        }
-        if (isApiWrite(request) && acceptable.stream().noneMatch(MediaTypeHeaderFilter::allowsJson)) {
-            this.problems.write(request, response, ProblemType.NOT_ACCEPTABLE, "The gateway answers in JSON; this "
-                    + "request was not carried out because its Accept header excludes JSON. Accept application/json "
-                    + "(or */*).");
             return;
         }
         chain.doFilter(request, response);
@@ -78,21 +65,13 @@ final class MediaTypeHeaderFilter extends OncePerRequestFilter {
         }
     }
 
-    private static boolean isApiWrite(HttpServletRequest request) {
-        return !SAFE_METHODS.contains(request.getMethod()) && GatewayRoutes.API.matches(request);
-    }
-
-    private static boolean allowsJson(MediaType type) {
-        return type.getQualityValue() > 0 && (type.isCompatibleWith(MediaType.APPLICATION_JSON)
-                || type.isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON) || "json".equals(type.getSubtypeSuffix()));
-    }
-
-    private static @Nullable List<MediaType> parse(String accept) {
+    private static boolean parses(String accept) {
         try {
-            return MediaType.parseMediaTypes(accept);
+            MediaType.parseMediaTypes(accept);
+            return true;
         }
         catch (IllegalArgumentException ex) {
-            return null;
+            return false;
         }
     }
 }

@@ -1,0 +1,58 @@
+package io.iotgateway.web;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+import static org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher.pathPattern;
+
+/**
+ * The gateway's routes, declared once: the paths the controllers map ({@code *_PATH}) and the request matchers
+ * that the security rules and the input filters decide by. Each matcher is a {@link PathPatternRequestMatcher},
+ * which matches the decoded, normalised path the way Spring MVC maps a request to its handler:
+ * {@code /api/v1/%64evices} is the device list here as it is for the controller. Never decide from
+ * {@code getRequestURI()}, which is the raw, still encoded path: a second spelling of a route would slip past the
+ * decision and still reach the handler.
+ */
+public final class GatewayRoutes {
+
+    /** The devices a caller may see. */
+    public static final String DEVICE_LIST_PATH = "/api/v1/devices";
+
+    /** One device. */
+    public static final String DEVICE_PATH = DEVICE_LIST_PATH + "/{productKey}/{deviceName}";
+
+    /** Publishing as a device: {@code topic} is everything after {@code /user/}. */
+    public static final String PUBLISH_PATH = DEVICE_PATH + "/user/{*topic}";
+
+    /** The admin API: the device registry and its master keys. */
+    public static final String ADMIN_PATH = "/api/v1/admin";
+
+    /** The publish endpoint itself. */
+    public static final RequestMatcher PUBLISH = pathPattern(HttpMethod.POST, PUBLISH_PATH);
+
+    /** Publishing, and every other POST for a product: the publisher role and the product in scope. */
+    public static final RequestMatcher PRODUCT_WRITES = pathPattern(HttpMethod.POST,
+            DEVICE_LIST_PATH + "/{productKey}/**");
+
+    /** What needs the admin role: the admin API and the actuator (its public probes are matched before). */
+    public static final RequestMatcher ADMIN = new OrRequestMatcher(pathPattern(ADMIN_PATH + "/**"),
+            pathPattern("/actuator/**"));
+
+    public static final RequestMatcher DEVICE_LIST = read(DEVICE_LIST_PATH);
+
+    /** One device, read: {@code {productKey}} is the product the caller must have in scope. */
+    public static final RequestMatcher DEVICE = read(DEVICE_LIST_PATH + "/{productKey}/**");
+
+    private GatewayRoutes() {
+    }
+
+    /**
+     * GET and HEAD: Spring MVC answers HEAD with the GET handler, so HEAD must pass the same rule, or its status
+     * would tell what GET refuses to (200 or 404 where GET answers 403).
+     */
+    private static RequestMatcher read(String pattern) {
+        return new OrRequestMatcher(pathPattern(HttpMethod.GET, pattern), pathPattern(HttpMethod.HEAD, pattern));
+    }
+}
