@@ -4,8 +4,6 @@ import java.time.Instant;
 
 import io.iotgateway.device.DeviceView;
 import io.iotgateway.mqtt.ConnectionStatus;
-import io.iotgateway.registry.DeviceSource;
-import io.iotgateway.registry.RegisteredDevice;
 import org.jspecify.annotations.Nullable;
 
 /**

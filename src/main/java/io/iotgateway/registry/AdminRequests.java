@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 
 import io.iotgateway.credential.DeviceId;
-import io.iotgateway.registry.ReadOnlyDeviceException;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;

@@ -5,12 +5,6 @@ import java.net.URI;
 
 import io.iotgateway.credential.DeviceId;
 import io.iotgateway.mqtt.DevicePublisher;
-import io.iotgateway.registry.DeviceRegistry;
-import io.iotgateway.registry.ReadOnlyDeviceException;
-import io.iotgateway.registry.RegisteredDevice;
-import io.iotgateway.registry.RegistryInput;
-import io.iotgateway.registry.RegistryPage;
-import io.iotgateway.registry.WriteOutcome;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.GatewayRoutes;
 import io.iotgateway.web.ProblemType;

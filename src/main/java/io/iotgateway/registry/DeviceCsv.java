@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 
-import io.iotgateway.registry.ImportRow;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 

@@ -4,10 +4,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 
-import io.iotgateway.registry.DeviceImporter;
-import io.iotgateway.registry.ImportMode;
-import io.iotgateway.registry.ImportReport;
-import io.iotgateway.registry.ImportRow;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 import io.swagger.v3.oas.annotations.Operation;

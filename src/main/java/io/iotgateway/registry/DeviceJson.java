@@ -3,7 +3,6 @@ package io.iotgateway.registry;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.iotgateway.registry.ImportRow;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 import org.jspecify.annotations.Nullable;

@@ -1,6 +1,5 @@
 package io.iotgateway.registry;
 
-import io.iotgateway.registry.KeyRotation;
 import io.iotgateway.web.GatewayRoutes;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;

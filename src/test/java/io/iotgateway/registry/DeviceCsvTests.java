@@ -4,7 +4,6 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import io.iotgateway.registry.ImportRow;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 import org.junit.jupiter.api.Test;
