@@ -62,16 +62,19 @@ final class LoginCheck {
         if (password == null || password.length == 0) {
             return new Verdict.Refused("no password");
         }
-        String expected = AliyunMqttSigner.password(triple.get().deviceSecret(), parsed.cid(), device.deviceName(),
-                device.productKey(), parsed.timestamp(), parsed.signMethod());
+        return signedBy(triple.get(), parsed, password) ? new Verdict.Accepted(device)
+                : new Verdict.Refused("password is not the " + parsed.signMethod().wireName()
+                        + " signature of this client id for device " + device);
+    }
+
+    private static boolean signedBy(DeviceTriple triple, PlatformClientId clientId, byte[] password) {
+        DeviceId device = triple.id();
+        String expected = AliyunMqttSigner.password(triple.deviceSecret(), clientId.cid(), device.deviceName(),
+                device.productKey(), clientId.timestamp(), clientId.signMethod());
         // the platform compares hex case-insensitively; MessageDigest.isEqual does not leak where they differ
         byte[] given = new String(password, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT)
                 .getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given)) {
-            return new Verdict.Refused("password is not the " + parsed.signMethod().wireName()
-                    + " signature of this client id for device " + device);
-        }
-        return new Verdict.Accepted(device);
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given);
     }
 
     /** The device named by a {@code deviceName&productKey} user name, or {@code null} when it names none. */

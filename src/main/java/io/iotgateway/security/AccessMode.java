@@ -49,6 +49,11 @@ enum AccessMode {
                             ? "with gateway.security.open=true" : "as a local sandbox (no gateway.platform.endpoint)")
                     + ".", CONFIGURE_CLIENTS + " The production profile allows no open mode.");
         }
+        return openMode(security, realPlatform);
+    }
+
+    /** No API clients, not in production: open, with a loud warning, or refused when a real platform is meant. */
+    private static AccessMode openMode(GatewaySecurityProperties security, boolean realPlatform) {
         if (!realPlatform) {
             log.warn("""
 

@@ -45,28 +45,7 @@ public final class PlatformTlsSocketFactory {
 
     public static SSLSocketFactory create(boolean builtinRoots, @Nullable SslBundle bundle) {
         try {
-            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-            trusted.load(null, null);
-            if (builtinRoots) {
-                for (String root : BUILTIN_ROOTS) {
-                    for (Certificate certificate : readPem(root)) {
-                        trust(trusted, "builtin:" + root, certificate);
-                    }
-                }
-            }
-            if (bundle != null && bundle.getStores().getTrustStore() != null) {
-                KeyStore extra = bundle.getStores().getTrustStore();
-                for (String alias : Collections.list(extra.aliases())) {
-                    if (extra.isCertificateEntry(alias)) {
-                        trust(trusted, "bundle:" + alias, extra.getCertificate(alias));
-                    }
-                }
-            }
-            if (trusted.size() == 0) {
-                throw new IllegalStateException("No CA to verify the IoT Platform with: set "
-                        + "gateway.platform.tls.builtin-roots=true or name an SSL bundle with a trust store in "
-                        + "gateway.platform.tls.ssl-bundle.");
-            }
+            KeyStore trusted = trustedRoots(builtinRoots, bundle);
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(trusted);
             SSLContext context = SSLContext.getInstance("TLS");
@@ -79,6 +58,34 @@ public final class PlatformTlsSocketFactory {
         catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /** The shipped Alibaba roots (unless turned off) and the certificates of the bundle's trust store. */
+    private static KeyStore trustedRoots(boolean builtinRoots, @Nullable SslBundle bundle)
+            throws GeneralSecurityException, IOException {
+        KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+        trusted.load(null, null);
+        if (builtinRoots) {
+            for (String root : BUILTIN_ROOTS) {
+                for (Certificate certificate : readPem(root)) {
+                    trust(trusted, "builtin:" + root, certificate);
+                }
+            }
+        }
+        if (bundle != null && bundle.getStores().getTrustStore() != null) {
+            KeyStore extra = bundle.getStores().getTrustStore();
+            for (String alias : Collections.list(extra.aliases())) {
+                if (extra.isCertificateEntry(alias)) {
+                    trust(trusted, "bundle:" + alias, extra.getCertificate(alias));
+                }
+            }
+        }
+        if (trusted.size() == 0) {
+            throw new IllegalStateException("No CA to verify the IoT Platform with: set "
+                    + "gateway.platform.tls.builtin-roots=true or name an SSL bundle with a trust store in "
+                    + "gateway.platform.tls.ssl-bundle.");
+        }
+        return trusted;
     }
 
     private static void trust(KeyStore store, String alias, Certificate certificate) throws GeneralSecurityException {
