@@ -19,6 +19,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Collectors;
 
 import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
+import io.iotgateway.testsupport.GatewayHttpClient;
 import io.iotgateway.testsupport.MosquittoBroker;
 import io.iotgateway.testsupport.MosquittoConfig;
 import io.iotgateway.testsupport.MqttTestSubscriber;

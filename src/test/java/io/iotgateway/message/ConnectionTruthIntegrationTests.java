@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
+import io.iotgateway.testsupport.GatewayHttpClient;
 import io.iotgateway.testsupport.MosquittoBroker;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.junit.jupiter.api.AfterAll;

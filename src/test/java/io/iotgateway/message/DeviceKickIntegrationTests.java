@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
+import io.iotgateway.testsupport.GatewayHttpClient;
 import io.iotgateway.testsupport.MosquittoBroker;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.junit.jupiter.api.AfterAll;

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 
 import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
 import io.iotgateway.testsupport.FaultProxy;
+import io.iotgateway.testsupport.GatewayHttpClient;
 import io.iotgateway.testsupport.MosquittoBroker;
 import io.iotgateway.testsupport.MqttTestSubscriber;
 import org.junit.jupiter.api.AfterAll;

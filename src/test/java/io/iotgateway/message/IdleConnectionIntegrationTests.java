@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.iotgateway.emulator.EmulatorInbox;
+import io.iotgateway.testsupport.GatewayHttpClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

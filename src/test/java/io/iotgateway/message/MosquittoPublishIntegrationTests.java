@@ -155,8 +155,7 @@ class MosquittoPublishIntegrationTests extends PublishScenario {
         // an InputStream publisher sends no Content-Length: the body comes chunked
         HttpResponse<String> chunked = this.http.send(this.http.request(PATH)
             .header("Content-Type", "application/octet-stream")
-            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
-            .build());
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))));
 
         assertThat(declared.statusCode()).isEqualTo(413);
         assertThat(chunked.statusCode()).isEqualTo(413);

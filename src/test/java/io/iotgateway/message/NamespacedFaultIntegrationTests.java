@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import io.iotgateway.testsupport.EnabledIfNetworkNamespaces;
+import io.iotgateway.testsupport.GatewayHttpClient;
 import io.iotgateway.testsupport.MosquittoBroker;
 import io.iotgateway.testsupport.NetworkNamespace;
 import org.junit.jupiter.api.AfterAll;

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
+import io.iotgateway.testsupport.GatewayHttpClient;
 import io.iotgateway.testsupport.MqttTestSubscriber;
 import io.iotgateway.testsupport.MqttTestSubscriber.Received;
 import org.junit.jupiter.api.AfterEach;

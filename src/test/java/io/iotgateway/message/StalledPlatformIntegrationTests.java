@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.iotgateway.testsupport.GatewayHttpClient;
 import io.iotgateway.testsupport.StallingBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;

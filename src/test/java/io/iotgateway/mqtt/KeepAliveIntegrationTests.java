@@ -1,9 +1,5 @@
 package io.iotgateway.mqtt;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,6 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
+import io.iotgateway.testsupport.GatewayHttpClient;
 import io.iotgateway.testsupport.MosquittoBroker;
 import io.iotgateway.testsupport.MosquittoConfig;
 import org.awaitility.core.ConditionTimeoutException;
@@ -102,8 +99,6 @@ class KeepAliveIntegrationTests {
 
     abstract static class IdleDevice {
 
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
         @LocalServerPort
         int port;
 
@@ -171,13 +166,10 @@ class KeepAliveIntegrationTests {
             return broker.log().lines().filter(line -> line.contains(prefix + clientId)).toList();
         }
 
-        private int publish(String deviceName) throws Exception {
-            URI uri = URI.create("http://127.0.0.1:" + this.port + "/api/v1/devices/" + PRODUCT_KEY + "/" + deviceName
-                    + "/user/ping");
-            return this.http.send(HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofSeconds(20))
-                .POST(HttpRequest.BodyPublishers.ofString("idle soon"))
-                .build(), BodyHandlers.discarding()).statusCode();
+        private int publish(String deviceName) {
+            return new GatewayHttpClient(this.port).withTimeout(Duration.ofSeconds(20))
+                .post("/api/v1/devices/" + PRODUCT_KEY + "/" + deviceName + "/user/ping", null, "idle soon")
+                .statusCode();
         }
     }
 }

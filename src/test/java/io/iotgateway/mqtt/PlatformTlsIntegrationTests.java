@@ -1,15 +1,11 @@
 package io.iotgateway.mqtt;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.time.Instant;
 
 import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
+import io.iotgateway.testsupport.GatewayHttpClient;
 import io.iotgateway.testsupport.MosquittoBroker;
 import io.iotgateway.testsupport.MosquittoConfig;
 import io.iotgateway.testsupport.TestCertificates;
@@ -57,12 +53,8 @@ class PlatformTlsIntegrationTests {
         registry.add("gateway.devices[0].device-secret", () -> "tls-test-secret");
     }
 
-    static HttpResponse<String> publish(int port) throws Exception {
-        return HttpClient.newHttpClient()
-            .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + PATH))
-                .timeout(Duration.ofSeconds(30))
-                .POST(BodyPublishers.ofString("over tls"))
-                .build(), BodyHandlers.ofString());
+    static HttpResponse<String> publish(int port) {
+        return new GatewayHttpClient(port).post(PATH, null, "over tls");
     }
 
     @Nested
