@@ -4,12 +4,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
 import io.iotgateway.testsupport.GatewayHttpClient;
-import io.iotgateway.testsupport.MosquittoBroker;
+import io.iotgateway.testsupport.MosquittoBrokerExtension;
 import io.iotgateway.testsupport.MqttTestSubscriber;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -24,32 +23,23 @@ import static org.awaitility.Awaitility.await;
  * The broker dies mid-traffic and comes back: requests meanwhile get a fast 503, and traffic resumes without
  * restarting the gateway.
  */
-@EnabledIfMosquittoInstalled
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(TestDevices.FixedTimestampSigning.class)
 class BrokerRestartIntegrationTests {
 
-    private static final SharedBroker broker = new SharedBroker(TestDevices::brokerConfig);
+    @RegisterExtension
+    static final MosquittoBrokerExtension broker = MosquittoBrokerExtension.of(TestDevices::brokerConfig);
 
     @LocalServerPort
     int port;
 
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry registry) {
-        registry.add("gateway.platform.endpoint", () -> broker().uri());
+        registry.add("gateway.platform.endpoint", broker::uri);
         registry.add("gateway.mqtt.reconnect-backoff", () -> "200ms");
         registry.add("gateway.mqtt.reconnect-backoff-max", () -> "1s");
         registry.add("gateway.mqtt.max-connects-per-minute", () -> "20");
         TestDevices.register(registry);
-    }
-
-    static MosquittoBroker broker() {
-        return broker.get();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
     }
 
     @Test
@@ -57,7 +47,7 @@ class BrokerRestartIntegrationTests {
         GatewayHttpClient http = new GatewayHttpClient(this.port);
         assertThat(post(http, "before").statusCode()).isEqualTo(200);
 
-        broker().kill();
+        broker.kill();
         await().atMost(Duration.ofSeconds(10))
             .until(() -> http.get(devicePath()).body().contains("\"state\":\"DISCONNECTED\""));
         long start = System.nanoTime();
@@ -71,8 +61,8 @@ class BrokerRestartIntegrationTests {
         assertThat(http.get("/actuator/health").statusCode()).isEqualTo(503);
         assertThat(http.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 
-        broker().restart();
-        try (MqttTestSubscriber subscriber = MqttTestSubscriber.connect(broker().uri(), TestDevices.OBSERVER,
+        broker.restart();
+        try (MqttTestSubscriber subscriber = MqttTestSubscriber.connect(broker.uri(), TestDevices.OBSERVER,
                 TestDevices.OBSERVER_PASSWORD, PublishScenario.TOPIC)) {
             await().atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(250))

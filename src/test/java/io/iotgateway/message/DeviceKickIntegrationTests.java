@@ -4,12 +4,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
 import io.iotgateway.testsupport.GatewayHttpClient;
-import io.iotgateway.testsupport.MosquittoBroker;
+import io.iotgateway.testsupport.MosquittoBrokerExtension;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -25,30 +24,21 @@ import static org.awaitility.Awaitility.await;
  * platform allows one connection per device). The gateway says so, and does not log in again to kick the other
  * client back.
  */
-@EnabledIfMosquittoInstalled
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(TestDevices.FixedTimestampSigning.class)
 class DeviceKickIntegrationTests {
 
-    private static final SharedBroker broker = new SharedBroker(TestDevices::brokerConfig);
+    @RegisterExtension
+    static final MosquittoBrokerExtension broker = MosquittoBrokerExtension.of(TestDevices::brokerConfig);
 
     @LocalServerPort
     int port;
 
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry registry) {
-        registry.add("gateway.platform.endpoint", () -> broker().uri());
+        registry.add("gateway.platform.endpoint", broker::uri);
         registry.add("gateway.mqtt.kick-backoff", () -> "30s");
         TestDevices.register(registry);
-    }
-
-    static MosquittoBroker broker() {
-        return broker.get();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
     }
 
     @Test
@@ -57,7 +47,7 @@ class DeviceKickIntegrationTests {
         assertThat(post(http, TestDevices.MOSHEEP).statusCode()).isEqualTo(200);
         assertThat(post(http, TestDevices.HERD).statusCode()).isEqualTo(200);
 
-        MqttClient intruder = TestDevices.loginAs(broker().uri(), TestDevices.MOSHEEP);
+        MqttClient intruder = TestDevices.loginAs(broker.uri(), TestDevices.MOSHEEP);
         try {
             // the loss is seen at once and classified a second later: the other device stayed connected
             await().atMost(Duration.ofSeconds(10))

@@ -10,16 +10,16 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
+import io.iotgateway.testsupport.ClassResource;
 import io.iotgateway.testsupport.FaultProxy;
 import io.iotgateway.testsupport.GatewayHttpClient;
-import io.iotgateway.testsupport.MosquittoBroker;
+import io.iotgateway.testsupport.MosquittoBrokerExtension;
 import io.iotgateway.testsupport.MqttTestSubscriber;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,15 +36,16 @@ import static org.awaitility.Awaitility.await;
  * Network faults between the gateway and the platform, injected by a TCP proxy: a black-hole partition (every
  * byte silently dropped, no socket error on either side) and connections reset under the gateway.
  */
-@EnabledIfMosquittoInstalled
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(TestDevices.FixedTimestampSigning.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultInjectionIntegrationTests {
 
-    private static final SharedBroker broker = new SharedBroker(TestDevices::brokerConfig);
+    @RegisterExtension
+    static final MosquittoBrokerExtension broker = MosquittoBrokerExtension.of(TestDevices::brokerConfig);
 
-    private static FaultProxy proxy;
+    @RegisterExtension
+    static final ClassResource<FaultProxy> proxy = ClassResource.of(FaultInjectionIntegrationTests::startProxy);
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -55,7 +56,7 @@ class FaultInjectionIntegrationTests {
 
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry registry) {
-        registry.add("gateway.platform.endpoint", () -> proxy().uri());
+        registry.add("gateway.platform.endpoint", () -> proxy.get().uri());
         registry.add("gateway.mqtt.completion-timeout", () -> "1s");
         registry.add("gateway.mqtt.reconnect-backoff", () -> "200ms");
         registry.add("gateway.mqtt.reconnect-backoff-max", () -> "1s");
@@ -63,35 +64,25 @@ class FaultInjectionIntegrationTests {
         TestDevices.register(registry);
     }
 
-    static synchronized FaultProxy proxy() {
-        if (proxy == null) {
-            URI upstream = URI.create(broker.uri());
-            proxy = FaultProxy.start(upstream.getHost(), upstream.getPort());
-        }
-        return proxy;
-    }
-
-    @AfterAll
-    static void stop() {
-        proxy.close();
-        broker.close();
+    private static FaultProxy startProxy() {
+        URI upstream = URI.create(broker.uri());
+        return FaultProxy.start(upstream.getHost(), upstream.getPort());
     }
 
     @Test
     @Order(1)
     void aBlackHoleIsFoundByTheMissingPubackAndLaterRequestsFailFastWithoutPublishing() throws Exception {
         GatewayHttpClient http = new GatewayHttpClient(this.port);
-        MosquittoBroker mosquitto = broker.get();
-        try (MqttTestSubscriber subscriber = MqttTestSubscriber.connect(mosquitto.uri(), TestDevices.OBSERVER,
+        try (MqttTestSubscriber subscriber = MqttTestSubscriber.connect(broker.uri(), TestDevices.OBSERVER,
                 TestDevices.OBSERVER_PASSWORD, PublishScenario.TOPIC)) {
             assertThat(post(http, "before").statusCode()).isEqualTo(200);
 
-            proxy().blackHole();
+            proxy.get().blackHole();
             try {
                 duringTheBlackHole(http);
             }
             finally {
-                proxy().heal();
+                proxy.get().heal();
             }
 
             await().atMost(BOUND).pollInterval(Duration.ofMillis(200))
@@ -135,7 +126,7 @@ class FaultInjectionIntegrationTests {
         await().atMost(BOUND).until(() -> post(http, "ready").statusCode() == 200);
         Instant droppedAt = Instant.now();
 
-        proxy().dropConnections();
+        proxy.get().dropConnections();
 
         await().atMost(BOUND).untilAsserted(() -> {
         JsonNode connection = JSON.readTree(http.get(devicePath()).body()).get("connection");

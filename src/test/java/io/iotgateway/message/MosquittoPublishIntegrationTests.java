@@ -12,11 +12,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 
-import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
-import io.iotgateway.testsupport.MosquittoBroker;
-import org.junit.jupiter.api.AfterAll;
+import io.iotgateway.testsupport.MosquittoBrokerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -32,33 +31,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * End to end against a real mosquitto process that checks each device's user name, signed password and topic ACL.
  */
-@EnabledIfMosquittoInstalled
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(TestDevices.FixedTimestampSigning.class)
 class MosquittoPublishIntegrationTests extends PublishScenario {
 
-    private static final SharedBroker broker = new SharedBroker(TestDevices::brokerConfig);
+    @RegisterExtension
+    static final MosquittoBrokerExtension broker = MosquittoBrokerExtension.of(TestDevices::brokerConfig);
 
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry registry) {
-        registry.add("gateway.platform.endpoint", () -> broker().uri());
+        registry.add("gateway.platform.endpoint", broker::uri);
         registry.add("gateway.mqtt.credentials-rejected-backoff", () -> "60s");
         TestDevices.register(registry);
     }
 
-    static MosquittoBroker broker() {
-        return broker.get();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
     @Override
     String brokerUri() {
-        return broker().uri();
+        return broker.uri();
     }
 
     @Test
@@ -220,6 +210,6 @@ class MosquittoPublishIntegrationTests extends PublishScenario {
 
     private static long countLogLines(String regex) {
         Pattern pattern = Pattern.compile(regex);
-        return broker().log().lines().filter(line -> pattern.matcher(line).find()).count();
+        return broker.log().lines().filter(line -> pattern.matcher(line).find()).count();
     }
 }

@@ -6,15 +6,14 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
 import io.iotgateway.testsupport.GatewayHttpClient;
-import io.iotgateway.testsupport.MosquittoBroker;
+import io.iotgateway.testsupport.MosquittoBrokerExtension;
 import io.iotgateway.testsupport.MosquittoConfig;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
@@ -33,7 +32,6 @@ import static org.awaitility.Awaitility.await;
  * limit of 1.5 x keep-alive (MQTT 3.1.1 §3.1.2.10) and keep its connection, as the platform drops it otherwise
  * (issue 13 §4). The evidence is mosquitto's own packet log, not the gateway's view of itself.
  */
-@EnabledIfMosquittoInstalled
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 // mostly waiting for the broker's clock: runs beside the rest of the suite (junit-platform.properties)
 @Execution(ExecutionMode.CONCURRENT)
@@ -44,11 +42,14 @@ class KeepAliveIntegrationTests {
 
     private static final Pattern LOGIN = Pattern.compile(" as (\\S+) \\(p\\d+, c\\d+, k(\\d+)");
 
-    private static MosquittoBroker broker;
+    // anonymous: the gateway signs with the real clock; debug: the packet log with every PINGREQ
+    @RegisterExtension
+    static final MosquittoBrokerExtension broker = MosquittoBrokerExtension
+        .of(() -> MosquittoConfig.anonymous().withDebugLog());
 
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry registry) {
-        registry.add("gateway.platform.endpoint", () -> broker().uri());
+        registry.add("gateway.platform.endpoint", broker::uri);
         registry.add("gateway.security.open", () -> "true");
         List<String> devices = List.of("pinger60", "pinger300");
         for (int i = 0; i < devices.size(); i++) {
@@ -56,22 +57,6 @@ class KeepAliveIntegrationTests {
             registry.add("gateway.devices[" + i + "].product-key", () -> PRODUCT_KEY);
             registry.add("gateway.devices[" + i + "].device-name", () -> deviceName);
             registry.add("gateway.devices[" + i + "].device-secret", () -> "secret-of-" + deviceName);
-        }
-    }
-
-    // started on first use: the property source needs its port before the context, and a skipped class never starts it
-    static synchronized MosquittoBroker broker() {
-        if (broker == null) {
-            // anonymous: the gateway signs with the real clock; debug: the packet log with every PINGREQ
-            broker = MosquittoBroker.start(MosquittoConfig.anonymous().withDebugLog());
-        }
-        return broker;
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
         }
     }
 

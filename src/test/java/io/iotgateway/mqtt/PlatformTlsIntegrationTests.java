@@ -4,15 +4,15 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 
-import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
+import io.iotgateway.testsupport.ClassResource;
 import io.iotgateway.testsupport.GatewayHttpClient;
-import io.iotgateway.testsupport.MosquittoBroker;
+import io.iotgateway.testsupport.MosquittoBrokerExtension;
 import io.iotgateway.testsupport.MosquittoConfig;
 import io.iotgateway.testsupport.TestCertificates;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -28,24 +28,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * CA in an SSL bundle the message is acknowledged; with only the shipped Alibaba roots the platform is refused at
  * once with a 503 and a log line that says why, not a hang.
  */
-@EnabledIfMosquittoInstalled
 class PlatformTlsIntegrationTests {
 
     private static final String PATH = "/api/v1/devices/a61QmwQD5ZF/tlssheep/user/sheep";
 
-    private static final TestCertificates CERTIFICATES = TestCertificates.issue("Test Platform CA");
+    @RegisterExtension
+    static final ClassResource<TestCertificates> certificates = ClassResource
+        .of(() -> TestCertificates.issue("Test Platform CA"));
 
-    private static final MosquittoBroker BROKER = MosquittoBroker
-        .start(MosquittoConfig.anonymous().withTls(CERTIFICATES.serverCert(), CERTIFICATES.serverKey()));
-
-    @AfterAll
-    static void stopBroker() {
-        BROKER.close();
-        CERTIFICATES.close();
-    }
+    @RegisterExtension
+    static final MosquittoBrokerExtension broker = MosquittoBrokerExtension.of(() -> MosquittoConfig.anonymous()
+        .withTls(certificates.get().serverCert(), certificates.get().serverKey()));
 
     static void platform(DynamicPropertyRegistry registry) {
-        registry.add("gateway.platform.endpoint", BROKER::uri);
+        registry.add("gateway.platform.endpoint", broker::uri);
         registry.add("gateway.security.open", () -> "true");
         registry.add("gateway.mqtt.completion-timeout", () -> "5s");
         registry.add("gateway.devices[0].product-key", () -> "a61QmwQD5ZF");
@@ -68,7 +64,7 @@ class PlatformTlsIntegrationTests {
         static void properties(DynamicPropertyRegistry registry) {
             platform(registry);
             registry.add("spring.ssl.bundle.pem.platform.truststore.certificate",
-                    () -> "file:" + CERTIFICATES.caCert());
+                    () -> "file:" + certificates.get().caCert());
             registry.add("gateway.platform.tls.ssl-bundle", () -> "platform");
         }
 
@@ -78,7 +74,7 @@ class PlatformTlsIntegrationTests {
 
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             assertThat(response.body()).contains("\"status\":\"acknowledged\"");
-            assertThat(BROKER.log()).contains("New client connected from 127.0.0.1");
+            assertThat(broker.log()).contains("New client connected from 127.0.0.1");
         }
     }
 
