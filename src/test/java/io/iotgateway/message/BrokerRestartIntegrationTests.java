@@ -7,6 +7,7 @@ import java.time.Duration;
 import io.iotgateway.testsupport.GatewayHttpClient;
 import io.iotgateway.testsupport.MosquittoBrokerExtension;
 import io.iotgateway.testsupport.MqttTestSubscriber;
+import io.iotgateway.testsupport.TestDevices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -63,7 +64,7 @@ class BrokerRestartIntegrationTests {
 
         broker.restart();
         try (MqttTestSubscriber subscriber = MqttTestSubscriber.connect(broker.uri(), TestDevices.OBSERVER,
-                TestDevices.OBSERVER_PASSWORD, PublishScenario.TOPIC)) {
+                TestDevices.OBSERVER_PASSWORD, TestDevices.SHEEP_TOPIC)) {
             await().atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> post(http, "after").statusCode() == 200);
@@ -78,10 +79,10 @@ class BrokerRestartIntegrationTests {
     }
 
     private static String devicePath() {
-        return "/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + TestDevices.MOSHEEP;
+        return TestDevices.devicePath(TestDevices.MOSHEEP);
     }
 
     private static HttpResponse<String> post(GatewayHttpClient http, String body) {
-        return http.post(PublishScenario.PATH, "text/plain", body.getBytes(StandardCharsets.UTF_8));
+        return http.post(TestDevices.SHEEP_PATH, "text/plain", body.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -22,6 +22,7 @@ import io.iotgateway.testsupport.GatewayHttpClient;
 import io.iotgateway.testsupport.MosquittoBrokerExtension;
 import io.iotgateway.testsupport.MosquittoConfig;
 import io.iotgateway.testsupport.MqttTestSubscriber;
+import io.iotgateway.testsupport.TestDevices;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -295,8 +296,8 @@ class ChaosIntegrationTests {
     }
 
     private static HttpResponse<String> post(GatewayHttpClient http, String deviceName, String body, int qos) {
-        return http.post("/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + deviceName + "/user/chaos?qos=" + qos,
-                "text/plain", body.getBytes(StandardCharsets.UTF_8));
+        return http.post(TestDevices.devicePath(deviceName) + "/user/chaos?qos=" + qos, "text/plain",
+                body.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String device(int i) {

@@ -7,6 +7,7 @@ import java.time.Instant;
 
 import io.iotgateway.testsupport.GatewayHttpClient;
 import io.iotgateway.testsupport.MosquittoBrokerExtension;
+import io.iotgateway.testsupport.TestDevices;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -132,11 +133,11 @@ class ConnectionTruthIntegrationTests {
     }
 
     private static String device(GatewayHttpClient http, String deviceName) {
-        return http.get("/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + deviceName).body();
+        return http.get(TestDevices.devicePath(deviceName)).body();
     }
 
     private static HttpResponse<String> post(GatewayHttpClient http, String deviceName) {
-        return http.post("/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + deviceName + "/user/sheep", "text/plain",
+        return http.post(TestDevices.devicePath(deviceName) + "/user/sheep", "text/plain",
                 "baa".getBytes(StandardCharsets.UTF_8));
     }
 }

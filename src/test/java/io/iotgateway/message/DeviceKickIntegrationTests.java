@@ -6,6 +6,7 @@ import java.time.Duration;
 
 import io.iotgateway.testsupport.GatewayHttpClient;
 import io.iotgateway.testsupport.MosquittoBrokerExtension;
+import io.iotgateway.testsupport.TestDevices;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -16,6 +17,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static io.iotgateway.testsupport.TestDevices.devicePath;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -68,10 +70,6 @@ class DeviceKickIntegrationTests {
             intruder.disconnect();
             intruder.close();
         }
-    }
-
-    private static String devicePath(String deviceName) {
-        return "/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + deviceName;
     }
 
     private static HttpResponse<String> post(GatewayHttpClient http, String deviceName) {

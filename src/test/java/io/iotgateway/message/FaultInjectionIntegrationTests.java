@@ -15,6 +15,7 @@ import io.iotgateway.testsupport.FaultProxy;
 import io.iotgateway.testsupport.GatewayHttpClient;
 import io.iotgateway.testsupport.MosquittoBrokerExtension;
 import io.iotgateway.testsupport.MqttTestSubscriber;
+import io.iotgateway.testsupport.TestDevices;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -74,7 +75,7 @@ class FaultInjectionIntegrationTests {
     void aBlackHoleIsFoundByTheMissingPubackAndLaterRequestsFailFastWithoutPublishing() throws Exception {
         GatewayHttpClient http = new GatewayHttpClient(this.port);
         try (MqttTestSubscriber subscriber = MqttTestSubscriber.connect(broker.uri(), TestDevices.OBSERVER,
-                TestDevices.OBSERVER_PASSWORD, PublishScenario.TOPIC)) {
+                TestDevices.OBSERVER_PASSWORD, TestDevices.SHEEP_TOPIC)) {
             assertThat(post(http, "before").statusCode()).isEqualTo(200);
 
             proxy.get().blackHole();
@@ -141,10 +142,10 @@ class FaultInjectionIntegrationTests {
     }
 
     private static String devicePath() {
-        return "/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + TestDevices.MOSHEEP;
+        return TestDevices.devicePath(TestDevices.MOSHEEP);
     }
 
     private static HttpResponse<String> post(GatewayHttpClient http, String body) {
-        return http.post(PublishScenario.PATH, "text/plain", body.getBytes(StandardCharsets.UTF_8));
+        return http.post(TestDevices.SHEEP_PATH, "text/plain", body.getBytes(StandardCharsets.UTF_8));
     }
 }

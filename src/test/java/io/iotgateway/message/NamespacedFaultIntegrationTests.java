@@ -10,6 +10,7 @@ import io.iotgateway.testsupport.EnabledIfNetworkNamespaces;
 import io.iotgateway.testsupport.GatewayHttpClient;
 import io.iotgateway.testsupport.MosquittoBroker;
 import io.iotgateway.testsupport.NetworkNamespace;
+import io.iotgateway.testsupport.TestDevices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -91,7 +92,7 @@ class NamespacedFaultIntegrationTests {
     }
 
     private static HttpResponse<String> post(GatewayHttpClient http, String topicLevel) {
-        return http.post("/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + TestDevices.MOSHEEP + "/user/"
-                + topicLevel, "text/plain", topicLevel.getBytes(StandardCharsets.UTF_8));
+        return http.post(TestDevices.devicePath(TestDevices.MOSHEEP) + "/user/" + topicLevel, "text/plain",
+                topicLevel.getBytes(StandardCharsets.UTF_8));
     }
 }

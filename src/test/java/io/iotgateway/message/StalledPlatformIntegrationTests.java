@@ -8,6 +8,7 @@ import java.time.Instant;
 import io.iotgateway.testsupport.ClassResource;
 import io.iotgateway.testsupport.GatewayHttpClient;
 import io.iotgateway.testsupport.StallingBroker;
+import io.iotgateway.testsupport.TestDevices;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,7 +43,7 @@ class StalledPlatformIntegrationTests {
         GatewayHttpClient http = new GatewayHttpClient(port);
 
         Instant start = Instant.now();
-        HttpResponse<String> response = http.post(PublishScenario.PATH, "text/plain",
+        HttpResponse<String> response = http.post(TestDevices.SHEEP_PATH, "text/plain",
                 "baa".getBytes(StandardCharsets.UTF_8));
         Duration took = Duration.between(start, Instant.now());
 
@@ -56,7 +57,7 @@ class StalledPlatformIntegrationTests {
     private static void awaitNotReconnecting(int port) {
         GatewayHttpClient http = new GatewayHttpClient(port);
         await().atMost(Duration.ofSeconds(5)).until(() -> {
-            String device = http.get("/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + TestDevices.MOSHEEP).body();
+            String device = http.get(TestDevices.devicePath(TestDevices.MOSHEEP)).body();
             return device.contains("\"state\":\"CONNECTED\"") || device.contains("\"state\":\"IDLE\"");
         });
     }
@@ -79,7 +80,7 @@ class StalledPlatformIntegrationTests {
         void qos1PublishAnswers504AndTheSilentConnectionIsReplaced() {
             awaitNotReconnecting(this.port);
             // connected first (QoS 0 needs no PUBACK), so that the publish below opens nothing itself
-            assertThat(new GatewayHttpClient(this.port).post(PublishScenario.PATH + "?qos=0", "text/plain",
+            assertThat(new GatewayHttpClient(this.port).post(TestDevices.SHEEP_PATH + "?qos=0", "text/plain",
                     "baa".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(202);
             int publishedBefore = noPuback.get().publishCount();
             int connectionsBefore = noPuback.get().connectionCount();
@@ -97,7 +98,7 @@ class StalledPlatformIntegrationTests {
         @Test
         void qos0PublishNeedsNoAcknowledgement() {
             awaitNotReconnecting(this.port);
-            HttpResponse<String> response = new GatewayHttpClient(this.port).post(PublishScenario.PATH + "?qos=0",
+            HttpResponse<String> response = new GatewayHttpClient(this.port).post(TestDevices.SHEEP_PATH + "?qos=0",
                     "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
 
             assertThat(response.statusCode()).isEqualTo(202);
@@ -151,7 +152,7 @@ class StalledPlatformIntegrationTests {
             // after the back-off the device logs in again on a fresh client and publishes; it must not stay stuck
             // on the client that the timed-out CONNECT left behind
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-                HttpResponse<String> response = http.post(PublishScenario.PATH, "text/plain",
+                HttpResponse<String> response = http.post(TestDevices.SHEEP_PATH, "text/plain",
                         "baa".getBytes(StandardCharsets.UTF_8));
                 assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             });
