@@ -1,4 +1,4 @@
-package io.iotgateway.message;
+package io.iotgateway.mqtt;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

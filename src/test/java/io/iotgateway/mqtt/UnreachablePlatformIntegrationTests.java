@@ -1,4 +1,4 @@
-package io.iotgateway.message;
+package io.iotgateway.mqtt;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package io.iotgateway.message;
+package io.iotgateway.mqtt;
 
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
