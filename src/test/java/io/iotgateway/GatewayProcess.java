@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.iotgateway.testsupport.GatewayHttpClient;
 
 /**
  * The packaged gateway jar as its own JVM on a free loopback port, for tests of what only a real start and stop
@@ -26,18 +26,16 @@ final class GatewayProcess implements AutoCloseable {
 
     private static final Duration JCMD_TIMEOUT = Duration.ofSeconds(30);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
     private final Process process;
-
-    private final int port;
 
     private final Path log;
 
+    private final GatewayHttpClient http;
+
     private GatewayProcess(Process process, int port, Path log) {
         this.process = process;
-        this.port = port;
         this.log = log;
+        this.http = new GatewayHttpClient(port);
     }
 
     /**
@@ -75,15 +73,12 @@ final class GatewayProcess implements AutoCloseable {
 
     /** The status of {@code GET path}, or -1 when nothing answers (yet) within two seconds. */
     int get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(2)).GET().build());
+        return status(() -> this.http.withTimeout(Duration.ofSeconds(2)).get(path));
     }
 
     /** The status of {@code POST path} with a text body, or -1 when nothing answers within 20 seconds. */
     int post(String path, String body) {
-        return send(HttpRequest.newBuilder(uri(path))
-            .timeout(Duration.ofSeconds(20))
-            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-            .build());
+        return status(() -> this.http.withTimeout(Duration.ofSeconds(20)).post(path, null, body));
     }
 
     /** Sends SIGTERM and waits at most {@code timeout} for the process to end. */
@@ -159,21 +154,13 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    private int send(HttpRequest request) {
+    private static int status(Supplier<HttpResponse<String>> exchange) {
         try {
-            return this.http.send(request, BodyHandlers.discarding()).statusCode();
+            return exchange.get().statusCode();
         }
-        catch (IOException ex) {
+        catch (UncheckedIOException ex) {
             return -1;
         }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + this.port + path);
     }
 
     private static String javaTool(String name) {

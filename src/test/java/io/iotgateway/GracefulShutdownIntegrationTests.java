@@ -1,14 +1,10 @@
 package io.iotgateway;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
+import io.iotgateway.testsupport.GatewayHttpClient;
 import io.iotgateway.testsupport.MosquittoBroker;
 import io.iotgateway.testsupport.MosquittoConfig;
 import io.iotgateway.testsupport.MqttTestSubscriber;
@@ -44,24 +41,23 @@ class GracefulShutdownIntegrationTests {
 
     private static final Pattern PROBLEM_TYPE = Pattern.compile("\"type\"\\s*:\\s*\"([^\"]*)\"");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
     @Test
     void sigtermDrainsRequestsDisconnectsAndExitsZero(@TempDir Path dir) throws Exception {
         try (MosquittoBroker broker = MosquittoBroker.start(MosquittoConfig.anonymous());
                 MqttTestSubscriber subscriber = MqttTestSubscriber.connect(broker.uri(), "observer", "any", TOPIC)) {
             int port = freePort();
+            GatewayHttpClient http = new GatewayHttpClient(port).withTimeout(Duration.ofSeconds(20));
             Path log = dir.resolve("gateway.log");
             Process gateway = startGateway(broker.uri(), port, log, dir.resolve("data"));
             try {
-                awaitReady(port);
+                awaitReady(http);
                 Set<String> acknowledged = ConcurrentHashMap.newKeySet();
                 Set<String> otherStatuses = ConcurrentHashMap.newKeySet();
                 AtomicBoolean stop = new AtomicBoolean();
                 try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
                     for (int sender = 0; sender < 8; sender++) {
                         int id = sender;
-                        senders.execute(() -> send(port, id, stop, acknowledged, otherStatuses));
+                        senders.execute(() -> send(http, id, stop, acknowledged, otherStatuses));
                     }
                     await().atMost(Duration.ofSeconds(20)).until(() -> acknowledged.size() >= 100);
                     gateway.destroy(); // SIGTERM
@@ -84,15 +80,12 @@ class GracefulShutdownIntegrationTests {
         }
     }
 
-    private void send(int port, int sender, AtomicBoolean stop, Set<String> acknowledged, Set<String> others) {
+    private static void send(GatewayHttpClient http, int sender, AtomicBoolean stop, Set<String> acknowledged,
+            Set<String> others) {
         for (int n = 0; !stop.get(); n++) {
             String body = "sender " + sender + " message " + n;
             try {
-                HttpResponse<String> response = this.http.send(HttpRequest
-                    .newBuilder(uri(port, "/api/v1/devices/a61QmwQD5ZF/mosheep/user/sheep"))
-                    .timeout(Duration.ofSeconds(20))
-                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-                    .build(), BodyHandlers.ofString());
+                HttpResponse<String> response = http.post("/api/v1/devices/a61QmwQD5ZF/mosheep/user/sheep", null, body);
                 if (response.statusCode() == 200) {
                     acknowledged.add(body);
                 }
@@ -101,12 +94,8 @@ class GracefulShutdownIntegrationTests {
                     others.add(response.statusCode() + " " + (type.find() ? type.group(1) : response.body()));
                 }
             }
-            catch (IOException ex) {
+            catch (UncheckedIOException ex) {
                 // the listener is closed: the gateway no longer takes requests
-                return;
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
                 return;
             }
         }
@@ -123,14 +112,11 @@ class GracefulShutdownIntegrationTests {
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    private void awaitReady(int port) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> this.http
-            .send(HttpRequest.newBuilder(uri(port, "/actuator/health/readiness")).build(), BodyHandlers.discarding())
-            .statusCode() == 200);
-    }
-
-    private static URI uri(int port, String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+    private static void awaitReady(GatewayHttpClient http) {
+        await().atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(250))
+            .ignoreExceptions()
+            .until(() -> http.get("/actuator/health/readiness").statusCode() == 200);
     }
 
     private static int freePort() throws IOException {

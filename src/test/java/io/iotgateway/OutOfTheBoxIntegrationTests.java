@@ -1,12 +1,6 @@
 package io.iotgateway;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -14,6 +8,7 @@ import io.iotgateway.credential.CredentialService;
 import io.iotgateway.credential.DeviceId;
 import io.iotgateway.emulator.PlatformEmulator;
 import io.iotgateway.emulator.ReceivedMessage;
+import io.iotgateway.testsupport.GatewayHttpClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,7 +34,7 @@ class OutOfTheBoxIntegrationTests {
 
     private static final String DEMO_PATH = "/api/v1/devices/a61QmwQD5ZF/mosheep/user/sheep";
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private GatewayHttpClient http;
 
     @LocalServerPort
     int port;
@@ -51,6 +46,11 @@ class OutOfTheBoxIntegrationTests {
     CredentialService credentials;
 
     @BeforeEach
+    void client() {
+        this.http = new GatewayHttpClient(this.port);
+    }
+
+    @BeforeEach
     void clearInbox() {
         this.emulator.inbox().clear();
     }
@@ -60,7 +60,7 @@ class OutOfTheBoxIntegrationTests {
         // curl -d '{id:"0001",data:"hello world"}' .../api/v1/devices/a61QmwQD5ZF/mosheep/user/sheep
         byte[] body = "{id:\"0001\",data:\"hello world\"}".getBytes(StandardCharsets.UTF_8);
 
-        HttpResponse<String> response = post(DEMO_PATH, "application/x-www-form-urlencoded", body);
+        HttpResponse<String> response = this.http.post(DEMO_PATH, "application/x-www-form-urlencoded", body);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"topic\":\"" + DEMO_TOPIC + "\"", "\"status\":\"acknowledged\"",
@@ -86,7 +86,7 @@ class OutOfTheBoxIntegrationTests {
     void binaryQos0MessageArrivesUntouched() throws Exception {
         byte[] body = { 0, 1, 2, (byte) 0xff, (byte) 0xfe, '\n', '{' };
 
-        HttpResponse<String> response = post(DEMO_PATH + "?qos=0", "application/octet-stream", body);
+        HttpResponse<String> response = this.http.post(DEMO_PATH + "?qos=0", "application/octet-stream", body);
 
         assertThat(response.statusCode()).isEqualTo(202);
         ReceivedMessage received = this.emulator.inbox()
@@ -98,10 +98,10 @@ class OutOfTheBoxIntegrationTests {
 
     @Test
     void demoDeviceIsListedWithoutItsSecret() throws Exception {
-        post(DEMO_PATH, "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
+        this.http.post(DEMO_PATH, "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
         String secret = this.credentials.find(new DeviceId("a61QmwQD5ZF", "mosheep")).orElseThrow().deviceSecret();
 
-        HttpResponse<String> devices = get("/api/v1/devices");
+        HttpResponse<String> devices = this.http.get("/api/v1/devices");
 
         assertThat(devices.statusCode()).isEqualTo(200);
         assertThat(devices.body()).contains("\"deviceName\":\"mosheep\"", "\"state\":\"CONNECTED\"")
@@ -110,7 +110,7 @@ class OutOfTheBoxIntegrationTests {
 
     @Test
     void startupWarnsThatThisIsAnEmulatorAndNeverLogsTheDemoSecret(CapturedOutput output) throws Exception {
-        post(DEMO_PATH, "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
+        this.http.post(DEMO_PATH, "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
         String secret = this.credentials.find(new DeviceId("a61QmwQD5ZF", "mosheep")).orElseThrow().deviceSecret();
 
         assertThat(this.emulator.port()).isPositive().isNotEqualTo(1883);
@@ -123,9 +123,9 @@ class OutOfTheBoxIntegrationTests {
 
     @Test
     void metricsCarryNoPerDeviceMeters() throws Exception {
-        post(DEMO_PATH, "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
+        this.http.post(DEMO_PATH, "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
 
-        HttpResponse<String> prometheus = get("/actuator/prometheus");
+        HttpResponse<String> prometheus = this.http.get("/actuator/prometheus");
 
         assertThat(prometheus.statusCode()).isEqualTo(200);
         assertThat(prometheus.body()).contains("gateway_publish_seconds_count").doesNotContain("mosheep");
@@ -133,9 +133,9 @@ class OutOfTheBoxIntegrationTests {
 
     @Test
     void prometheusShowsPublishAndConnectionMeters() throws Exception {
-        post(DEMO_PATH, "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
+        this.http.post(DEMO_PATH, "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
 
-        HttpResponse<String> prometheus = get("/actuator/prometheus");
+        HttpResponse<String> prometheus = this.http.get("/actuator/prometheus");
 
         assertThat(prometheus.statusCode()).isEqualTo(200);
         assertThat(prometheus.body()).contains("gateway_publish_seconds_count{outcome=\"published\",qos=\"1\"}",
@@ -145,7 +145,7 @@ class OutOfTheBoxIntegrationTests {
 
     @Test
     void openApiDescribesThePublishEndpointForTheExplorer() throws Exception {
-        HttpResponse<String> apiDocs = get("/v3/api-docs");
+        HttpResponse<String> apiDocs = this.http.get("/v3/api-docs");
 
         assertThat(apiDocs.statusCode()).isEqualTo(200);
         assertThat(apiDocs.body()).contains("/api/v1/devices/{productKey}/{deviceName}/user/{topic}",
@@ -154,13 +154,13 @@ class OutOfTheBoxIntegrationTests {
                 "\"502\"", "\"503\"", "\"504\"", "\"413\"", "a61QmwQD5ZF", "#/components/schemas/PublishReceipt",
                 "\"publishedAt\"", "\"name\":\"Idempotency-Key\"", "\"in\":\"header\"",
                 "\"tags\":[\"Messages\"]");
-        assertThat(get("/swagger-ui/index.html").statusCode()).isEqualTo(200);
+        assertThat(this.http.get("/swagger-ui/index.html").statusCode()).isEqualTo(200);
     }
 
     @Test
     void swaggerTryItOutRequestPublishes() throws Exception {
         // what the explorer sends by default: its example values and the first listed content type
-        HttpResponse<String> response = post(DEMO_PATH + "?qos=1", "application/octet-stream",
+        HttpResponse<String> response = this.http.post(DEMO_PATH + "?qos=1", "application/octet-stream",
                 "hello from the explorer".getBytes(StandardCharsets.UTF_8));
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -168,21 +168,5 @@ class OutOfTheBoxIntegrationTests {
             .awaitMessage(message -> message.payloadAsString().equals("hello from the explorer"),
                     Duration.ofSeconds(10)))
             .isPresent();
-    }
-
-    private HttpResponse<String> post(String path, String contentType, byte[] body)
-            throws IOException, InterruptedException {
-        return this.http.send(HttpRequest.newBuilder(uri(path))
-            .header("Content-Type", contentType)
-            .POST(BodyPublishers.ofByteArray(body))
-            .build(), BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return this.http.send(HttpRequest.newBuilder(uri(path)).build(), BodyHandlers.ofString());
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + this.port + path);
     }
 }

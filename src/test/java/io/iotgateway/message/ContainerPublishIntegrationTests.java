@@ -1,6 +1,7 @@
 package io.iotgateway.message;
 
 import io.iotgateway.testsupport.MosquittoContainerSupport;
+import io.iotgateway.testsupport.TestDevices;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 

@@ -1,11 +1,6 @@
 package io.iotgateway.message;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.iotgateway.emulator.EmulatorInbox;
+import io.iotgateway.testsupport.GatewayHttpClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,13 +32,18 @@ class IdempotencyIntegrationTests {
 
     private static final String PATH = "/api/v1/devices/a61QmwQD5ZF/idemsheep/user/sheep";
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private GatewayHttpClient http;
 
     @LocalServerPort
     int port;
 
     @Autowired
     EmulatorInbox inbox;
+
+    @BeforeEach
+    void client() {
+        this.http = new GatewayHttpClient(this.port);
+    }
 
     @BeforeEach
     void clearInbox() {
@@ -121,15 +122,8 @@ class IdempotencyIntegrationTests {
                 .count(), count -> count == times);
     }
 
-    private HttpResponse<String> post(String key, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest
-            .newBuilder(URI.create("http://127.0.0.1:" + this.port + PATH))
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "text/plain")
-            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        if (key != null) {
-            request.header("Idempotency-Key", key);
-        }
-        return this.http.send(request.build(), BodyHandlers.ofString());
+    private HttpResponse<String> post(String key, String body) {
+        return (key != null) ? this.http.post(PATH, "text/plain", body, "Idempotency-Key", key)
+                : this.http.post(PATH, "text/plain", body);
     }
 }

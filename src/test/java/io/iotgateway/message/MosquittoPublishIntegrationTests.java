@@ -12,11 +12,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 
-import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
-import io.iotgateway.testsupport.MosquittoBroker;
-import org.junit.jupiter.api.AfterAll;
+import io.iotgateway.testsupport.MosquittoBrokerExtension;
+import io.iotgateway.testsupport.TestDevices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,43 +27,35 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static io.iotgateway.testsupport.TestDevices.SHEEP_PATH;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * End to end against a real mosquitto process that checks each device's user name, signed password and topic ACL.
  */
-@EnabledIfMosquittoInstalled
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(TestDevices.FixedTimestampSigning.class)
 class MosquittoPublishIntegrationTests extends PublishScenario {
 
-    private static final SharedBroker broker = new SharedBroker(TestDevices::brokerConfig);
+    @RegisterExtension
+    static final MosquittoBrokerExtension broker = MosquittoBrokerExtension.of(TestDevices::brokerConfig);
 
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry registry) {
-        registry.add("gateway.platform.endpoint", () -> broker().uri());
+        registry.add("gateway.platform.endpoint", broker::uri);
         registry.add("gateway.mqtt.credentials-rejected-backoff", () -> "60s");
         TestDevices.register(registry);
     }
 
-    static MosquittoBroker broker() {
-        return broker.get();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
     @Override
     String brokerUri() {
-        return broker().uri();
+        return broker.uri();
     }
 
     @Test
     void concurrentFirstRequestsOpenExactlyOneConnection() throws Exception {
-        String path = "/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + TestDevices.HERD + "/user/herd";
+        String path = TestDevices.devicePath(TestDevices.HERD) + "/user/herd";
         List<Callable<Integer>> requests = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             byte[] body = ("sheep " + i).getBytes(StandardCharsets.UTF_8);
@@ -89,7 +81,7 @@ class MosquittoPublishIntegrationTests extends PublishScenario {
             String body = "message " + i;
             sent.add(body);
             int qos = i % 2;
-            assertThat(this.http.post(PATH + "?qos=" + qos, "text/plain", body.getBytes(StandardCharsets.UTF_8))
+            assertThat(this.http.post(SHEEP_PATH + "?qos=" + qos, "text/plain", body.getBytes(StandardCharsets.UTF_8))
                 .statusCode()).isEqualTo((qos == 1) ? 200 : 202);
         }
 
@@ -100,7 +92,7 @@ class MosquittoPublishIntegrationTests extends PublishScenario {
 
     @Test
     void refusedCredentialsAnswer502AndAreNotRetriedInALoop() {
-        String path = "/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + TestDevices.WRONG_SECRET + "/user/sheep";
+        String path = TestDevices.devicePath(TestDevices.WRONG_SECRET) + "/user/sheep";
 
         HttpResponse<String> first = this.http.post(path, "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
         long refusedAfterFirst = refusedLogins();
@@ -114,7 +106,7 @@ class MosquittoPublishIntegrationTests extends PublishScenario {
         }
         assertThat(refusedAfterFirst).isEqualTo(1);
         assertThat(refusedLogins()).isEqualTo(1);
-        assertThat(this.http.get("/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + TestDevices.WRONG_SECRET)
+        assertThat(this.http.get(TestDevices.devicePath(TestDevices.WRONG_SECRET))
             .body()).contains("\"state\":\"FAILED\"", "credentials-rejected");
         assertThat(this.http.get("/actuator/health").body()).contains("\"mqtt\"");
     }
@@ -125,9 +117,8 @@ class MosquittoPublishIntegrationTests extends PublishScenario {
             "/user/a/+/b | 400 | invalid-topic", "/user/%23 | 400 | invalid-topic",
             "/user/a/b/c/d/e | 400 | invalid-topic", "/user/sh%20eep | 400 | invalid-topic" })
     void badRequestsGetTheirProblemAndReachNoBroker(String suffix, int status, String problem) {
-        HttpResponse<String> response = this.http.post(
-                "/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + TestDevices.MOSHEEP + suffix, "text/plain",
-                "x".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = this.http.post(TestDevices.devicePath(TestDevices.MOSHEEP) + suffix,
+                "text/plain", "x".getBytes(StandardCharsets.UTF_8));
 
         assertThat(response.statusCode()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -137,26 +128,23 @@ class MosquittoPublishIntegrationTests extends PublishScenario {
 
     @Test
     void unknownDeviceAnswers404() {
-        HttpResponse<String> response = this.http.post(
-                "/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/nosuchsheep/user/sheep", "text/plain",
-                "x".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = this.http.post(TestDevices.devicePath("nosuchsheep") + "/user/sheep",
+                "text/plain", "x".getBytes(StandardCharsets.UTF_8));
 
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.body()).contains("urn:iot-gateway:problem:unknown-device", "nosuchsheep");
-        assertThat(this.http.get("/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/nosuchsheep").statusCode())
-            .isEqualTo(404);
+        assertThat(this.http.get(TestDevices.devicePath("nosuchsheep")).statusCode()).isEqualTo(404);
     }
 
     @Test
     void payloadOverTheLimitAnswers413WhetherDeclaredOrChunked() {
         byte[] body = new byte[256 * 1024 + 1];
 
-        HttpResponse<String> declared = this.http.post(PATH, "application/octet-stream", body);
+        HttpResponse<String> declared = this.http.post(SHEEP_PATH, "application/octet-stream", body);
         // an InputStream publisher sends no Content-Length: the body comes chunked
-        HttpResponse<String> chunked = this.http.send(this.http.request(PATH)
+        HttpResponse<String> chunked = this.http.send(this.http.request(SHEEP_PATH)
             .header("Content-Type", "application/octet-stream")
-            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
-            .build());
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))));
 
         assertThat(declared.statusCode()).isEqualTo(413);
         assertThat(chunked.statusCode()).isEqualTo(413);
@@ -166,11 +154,10 @@ class MosquittoPublishIntegrationTests extends PublishScenario {
 
     @Test
     void devicesListShowsConnectionStateAndNoSecret() {
-        this.http.post(PATH, "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
+        this.http.post(SHEEP_PATH, "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
 
         HttpResponse<String> list = this.http.get("/api/v1/devices");
-        HttpResponse<String> one = this.http.get("/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/"
-                + TestDevices.MOSHEEP);
+        HttpResponse<String> one = this.http.get(TestDevices.devicePath(TestDevices.MOSHEEP));
 
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(list.body()).contains("\"deviceName\":\"" + TestDevices.HERD + "\"",
@@ -185,8 +172,8 @@ class MosquittoPublishIntegrationTests extends PublishScenario {
 
     @Test
     void healthCountsConnectionsAndProbesStayUpWithAFailedDevice() {
-        this.http.post(PATH, "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
-        this.http.post("/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + TestDevices.WRONG_SECRET + "/user/sheep",
+        this.http.post(SHEEP_PATH, "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
+        this.http.post(TestDevices.devicePath(TestDevices.WRONG_SECRET) + "/user/sheep",
                 "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
 
         HttpResponse<String> health = this.http.get("/actuator/health");
@@ -200,8 +187,8 @@ class MosquittoPublishIntegrationTests extends PublishScenario {
 
     @Test
     void logsNeverShowSecretsOrSignedPasswords(CapturedOutput output) {
-        this.http.post(PATH, "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
-        this.http.post("/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + TestDevices.WRONG_SECRET + "/user/sheep",
+        this.http.post(SHEEP_PATH, "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
+        this.http.post(TestDevices.devicePath(TestDevices.WRONG_SECRET) + "/user/sheep",
                 "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
 
         assertThat(output.getAll()).contains(TestDevices.PRODUCT_KEY)
@@ -221,6 +208,6 @@ class MosquittoPublishIntegrationTests extends PublishScenario {
 
     private static long countLogLines(String regex) {
         Pattern pattern = Pattern.compile(regex);
-        return broker().log().lines().filter(line -> pattern.matcher(line).find()).count();
+        return broker.log().lines().filter(line -> pattern.matcher(line).find()).count();
     }
 }

@@ -5,14 +5,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
+import io.iotgateway.testsupport.GatewayHttpClient;
 import io.iotgateway.testsupport.MqttTestSubscriber;
 import io.iotgateway.testsupport.MqttTestSubscriber.Received;
+import io.iotgateway.testsupport.TestDevices;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import static io.iotgateway.testsupport.TestDevices.SHEEP_PATH;
+import static io.iotgateway.testsupport.TestDevices.SHEEP_TOPIC;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -20,11 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * bytes arrive on the exact topic at the requested QoS. Subclasses supply the broker.
  */
 abstract class PublishScenario {
-
-    static final String TOPIC = "/" + TestDevices.PRODUCT_KEY + "/" + TestDevices.MOSHEEP + "/user/sheep";
-
-    static final String PATH = "/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + TestDevices.MOSHEEP
-            + "/user/sheep";
 
     @LocalServerPort
     int port;
@@ -52,13 +51,13 @@ abstract class PublishScenario {
         // curl -d sends application/x-www-form-urlencoded; the body is not valid JSON either
         byte[] body = "{id:\"0001\",data:\"hello world\"}".getBytes(StandardCharsets.UTF_8);
 
-        HttpResponse<String> response = this.http.post(PATH, "application/x-www-form-urlencoded", body);
+        HttpResponse<String> response = this.http.post(SHEEP_PATH, "application/x-www-form-urlencoded", body);
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("\"topic\":\"" + TOPIC + "\"", "\"qos\":1", "\"payloadBytes\":30",
+        assertThat(response.body()).contains("\"topic\":\"" + SHEEP_TOPIC + "\"", "\"qos\":1", "\"payloadBytes\":30",
                 "\"status\":\"acknowledged\"", "\"messageId\"");
         assertThat(this.subscriber.awaitMessages(1, Duration.ofSeconds(10)))
-            .containsExactly(new Received(TOPIC, body, 1));
+            .containsExactly(new Received(SHEEP_TOPIC, body, 1));
     }
 
     @Test
@@ -66,11 +65,12 @@ abstract class PublishScenario {
         byte[] body = "a=b&c=d+e%20f&g".getBytes(StandardCharsets.UTF_8);
 
         // a query string as well: Tomcat would merge it with the form fields if anything read them as parameters
-        HttpResponse<String> response = this.http.post(PATH + "?qos=1", "application/x-www-form-urlencoded", body);
+        HttpResponse<String> response = this.http.post(SHEEP_PATH + "?qos=1", "application/x-www-form-urlencoded",
+                body);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(this.subscriber.awaitMessages(1, Duration.ofSeconds(10)))
-            .containsExactly(new Received(TOPIC, body, 1));
+            .containsExactly(new Received(SHEEP_TOPIC, body, 1));
     }
 
     @Test
@@ -80,23 +80,24 @@ abstract class PublishScenario {
             body[i] = (byte) i;
         }
 
-        HttpResponse<String> response = this.http.post(PATH + "?qos=0", "application/octet-stream", body);
+        HttpResponse<String> response = this.http.post(SHEEP_PATH + "?qos=0", "application/octet-stream", body);
 
         assertThat(response.statusCode()).isEqualTo(202);
         assertThat(response.body()).contains("\"qos\":0", "\"status\":\"sent\"", "\"payloadBytes\":512");
         List<Received> received = this.subscriber.awaitMessages(1, Duration.ofSeconds(10));
-        assertThat(received).containsExactly(new Received(TOPIC, body, 0));
+        assertThat(received).containsExactly(new Received(SHEEP_TOPIC, body, 0));
     }
 
     @Test
     void severalTopicLevelsArePublishedToTheNestedTopic() {
         byte[] body = "21.5".getBytes(StandardCharsets.UTF_8);
 
-        HttpResponse<String> response = this.http.post(PATH.replace("/sheep", "/sensors/temp_1"), "text/plain", body);
+        HttpResponse<String> response = this.http.post(SHEEP_PATH.replace("/sheep", "/sensors/temp_1"), "text/plain",
+                body);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(this.subscriber.awaitMessages(1, Duration.ofSeconds(10))).containsExactly(
-                new Received(TOPIC.replace("/sheep", "/sensors/temp_1"), body, 1));
+                new Received(SHEEP_TOPIC.replace("/sheep", "/sensors/temp_1"), body, 1));
     }
 
     @Test
@@ -104,7 +105,7 @@ abstract class PublishScenario {
         byte[] body = new byte[256 * 1024];
         java.util.Arrays.fill(body, (byte) 'x');
 
-        HttpResponse<String> response = this.http.post(PATH, "application/octet-stream", body);
+        HttpResponse<String> response = this.http.post(SHEEP_PATH, "application/octet-stream", body);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(this.subscriber.awaitMessages(1, Duration.ofSeconds(10)).get(0).payload()).isEqualTo(body);

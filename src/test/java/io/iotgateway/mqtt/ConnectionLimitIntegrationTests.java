@@ -1,11 +1,7 @@
 package io.iotgateway.mqtt;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandlers;
-
 import io.iotgateway.credential.DeviceId;
+import io.iotgateway.testsupport.GatewayHttpClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -28,8 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
         "gateway.devices[2].device-secret=ewe-secret-3" })
 class ConnectionLimitIntegrationTests {
 
-    private final HttpClient http = HttpClient.newHttpClient();
-
     @LocalServerPort
     int port;
 
@@ -49,11 +43,9 @@ class ConnectionLimitIntegrationTests {
         assertThat(this.publisher.status(new DeviceId("a61QmwQD5ZF", "ewe2")).state()).isEqualTo(ConnectionState.IDLE);
     }
 
-    private int post(String deviceName) throws Exception {
-        return this.http.send(HttpRequest
-            .newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/v1/devices/a61QmwQD5ZF/" + deviceName
-                    + "/user/sheep"))
-            .POST(HttpRequest.BodyPublishers.ofString("baa"))
-            .build(), BodyHandlers.discarding()).statusCode();
+    private int post(String deviceName) {
+        return new GatewayHttpClient(this.port)
+            .post("/api/v1/devices/a61QmwQD5ZF/" + deviceName + "/user/sheep", null, "baa")
+            .statusCode();
     }
 }

@@ -1,23 +1,19 @@
 package io.iotgateway.mqtt;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
-import io.iotgateway.testsupport.MosquittoBroker;
+import io.iotgateway.testsupport.GatewayHttpClient;
+import io.iotgateway.testsupport.MosquittoBrokerExtension;
 import io.iotgateway.testsupport.MosquittoConfig;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
@@ -36,7 +32,6 @@ import static org.awaitility.Awaitility.await;
  * limit of 1.5 x keep-alive (MQTT 3.1.1 §3.1.2.10) and keep its connection, as the platform drops it otherwise
  * (issue 13 §4). The evidence is mosquitto's own packet log, not the gateway's view of itself.
  */
-@EnabledIfMosquittoInstalled
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 // mostly waiting for the broker's clock: runs beside the rest of the suite (junit-platform.properties)
 @Execution(ExecutionMode.CONCURRENT)
@@ -47,11 +42,14 @@ class KeepAliveIntegrationTests {
 
     private static final Pattern LOGIN = Pattern.compile(" as (\\S+) \\(p\\d+, c\\d+, k(\\d+)");
 
-    private static MosquittoBroker broker;
+    // anonymous: the gateway signs with the real clock; debug: the packet log with every PINGREQ
+    @RegisterExtension
+    static final MosquittoBrokerExtension broker = MosquittoBrokerExtension
+        .of(() -> MosquittoConfig.anonymous().withDebugLog());
 
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry registry) {
-        registry.add("gateway.platform.endpoint", () -> broker().uri());
+        registry.add("gateway.platform.endpoint", broker::uri);
         registry.add("gateway.security.open", () -> "true");
         List<String> devices = List.of("pinger60", "pinger300");
         for (int i = 0; i < devices.size(); i++) {
@@ -59,22 +57,6 @@ class KeepAliveIntegrationTests {
             registry.add("gateway.devices[" + i + "].product-key", () -> PRODUCT_KEY);
             registry.add("gateway.devices[" + i + "].device-name", () -> deviceName);
             registry.add("gateway.devices[" + i + "].device-secret", () -> "secret-of-" + deviceName);
-        }
-    }
-
-    // started on first use: the property source needs its port before the context, and a skipped class never starts it
-    static synchronized MosquittoBroker broker() {
-        if (broker == null) {
-            // anonymous: the gateway signs with the real clock; debug: the packet log with every PINGREQ
-            broker = MosquittoBroker.start(MosquittoConfig.anonymous().withDebugLog());
-        }
-        return broker;
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
         }
     }
 
@@ -101,8 +83,6 @@ class KeepAliveIntegrationTests {
     }
 
     abstract static class IdleDevice {
-
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
         @LocalServerPort
         int port;
@@ -171,13 +151,10 @@ class KeepAliveIntegrationTests {
             return broker.log().lines().filter(line -> line.contains(prefix + clientId)).toList();
         }
 
-        private int publish(String deviceName) throws Exception {
-            URI uri = URI.create("http://127.0.0.1:" + this.port + "/api/v1/devices/" + PRODUCT_KEY + "/" + deviceName
-                    + "/user/ping");
-            return this.http.send(HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofSeconds(20))
-                .POST(HttpRequest.BodyPublishers.ofString("idle soon"))
-                .build(), BodyHandlers.discarding()).statusCode();
+        private int publish(String deviceName) {
+            return new GatewayHttpClient(this.port).withTimeout(Duration.ofSeconds(20))
+                .post("/api/v1/devices/" + PRODUCT_KEY + "/" + deviceName + "/user/ping", null, "idle soon")
+                .statusCode();
         }
     }
 }

@@ -1,11 +1,7 @@
 package io.iotgateway.mqtt;
 
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.iotgateway.testsupport.GatewayHttpClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -68,9 +65,7 @@ class ManyDevicesIntegrationTests {
 
         assertThat(statuses).containsOnly(200);
         assertThat(ManagementFactory.getThreadMXBean().getThreadCount()).isLessThan(platformThreads + 40);
-        HttpResponse<String> metrics = HttpClient.newHttpClient()
-            .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/prometheus")).build(),
-                    BodyHandlers.ofString());
+        HttpResponse<String> metrics = new GatewayHttpClient(this.port).get("/actuator/prometheus");
         assertThat(metrics.body()).contains("gateway_connections{state=\"connected\"} " + (DEVICES + 1),
                 "gateway_connects_total{result=\"connected\"} " + (DEVICES + 1),
                 "gateway_publish_seconds_count{outcome=\"published\",qos=\"1\"} " + DEVICES)
@@ -78,12 +73,12 @@ class ManyDevicesIntegrationTests {
     }
 
     private List<Integer> firstMessageToEveryDevice() throws Exception {
-        HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        // the client sends on virtual threads: the thread counts of the test measure the gateway, not the client
+        GatewayHttpClient http = new GatewayHttpClient(this.port);
         List<Callable<Integer>> firstMessages = new ArrayList<>();
         for (int i = 0; i < DEVICES; i++) {
-            URI uri = URI.create("http://127.0.0.1:" + this.port + "/api/v1/devices/a61QmwQD5ZF/herd" + i + "/user/count");
-            firstMessages.add(() -> http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString("1"))
-                .build(), BodyHandlers.discarding()).statusCode());
+            String path = "/api/v1/devices/a61QmwQD5ZF/herd" + i + "/user/count";
+            firstMessages.add(() -> http.post(path, null, "1").statusCode());
         }
         List<Integer> statuses = new ArrayList<>();
         try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -1,22 +1,18 @@
 package io.iotgateway.mqtt;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.time.Instant;
 
-import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
-import io.iotgateway.testsupport.MosquittoBroker;
+import io.iotgateway.testsupport.ClassResource;
+import io.iotgateway.testsupport.GatewayHttpClient;
+import io.iotgateway.testsupport.MosquittoBrokerExtension;
 import io.iotgateway.testsupport.MosquittoConfig;
 import io.iotgateway.testsupport.TestCertificates;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -32,24 +28,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * CA in an SSL bundle the message is acknowledged; with only the shipped Alibaba roots the platform is refused at
  * once with a 503 and a log line that says why, not a hang.
  */
-@EnabledIfMosquittoInstalled
 class PlatformTlsIntegrationTests {
 
     private static final String PATH = "/api/v1/devices/a61QmwQD5ZF/tlssheep/user/sheep";
 
-    private static final TestCertificates CERTIFICATES = TestCertificates.issue("Test Platform CA");
+    @RegisterExtension
+    static final ClassResource<TestCertificates> certificates = ClassResource
+        .of(() -> TestCertificates.issue("Test Platform CA"));
 
-    private static final MosquittoBroker BROKER = MosquittoBroker
-        .start(MosquittoConfig.anonymous().withTls(CERTIFICATES.serverCert(), CERTIFICATES.serverKey()));
-
-    @AfterAll
-    static void stopBroker() {
-        BROKER.close();
-        CERTIFICATES.close();
-    }
+    @RegisterExtension
+    static final MosquittoBrokerExtension broker = MosquittoBrokerExtension.of(() -> MosquittoConfig.anonymous()
+        .withTls(certificates.get().serverCert(), certificates.get().serverKey()));
 
     static void platform(DynamicPropertyRegistry registry) {
-        registry.add("gateway.platform.endpoint", BROKER::uri);
+        registry.add("gateway.platform.endpoint", broker::uri);
         registry.add("gateway.security.open", () -> "true");
         registry.add("gateway.mqtt.completion-timeout", () -> "5s");
         registry.add("gateway.devices[0].product-key", () -> "a61QmwQD5ZF");
@@ -57,12 +49,8 @@ class PlatformTlsIntegrationTests {
         registry.add("gateway.devices[0].device-secret", () -> "tls-test-secret");
     }
 
-    static HttpResponse<String> publish(int port) throws Exception {
-        return HttpClient.newHttpClient()
-            .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + PATH))
-                .timeout(Duration.ofSeconds(30))
-                .POST(BodyPublishers.ofString("over tls"))
-                .build(), BodyHandlers.ofString());
+    static HttpResponse<String> publish(int port) {
+        return new GatewayHttpClient(port).post(PATH, null, "over tls");
     }
 
     @Nested
@@ -76,7 +64,7 @@ class PlatformTlsIntegrationTests {
         static void properties(DynamicPropertyRegistry registry) {
             platform(registry);
             registry.add("spring.ssl.bundle.pem.platform.truststore.certificate",
-                    () -> "file:" + CERTIFICATES.caCert());
+                    () -> "file:" + certificates.get().caCert());
             registry.add("gateway.platform.tls.ssl-bundle", () -> "platform");
         }
 
@@ -86,7 +74,7 @@ class PlatformTlsIntegrationTests {
 
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             assertThat(response.body()).contains("\"status\":\"acknowledged\"");
-            assertThat(BROKER.log()).contains("New client connected from 127.0.0.1");
+            assertThat(broker.log()).contains("New client connected from 127.0.0.1");
         }
     }
 

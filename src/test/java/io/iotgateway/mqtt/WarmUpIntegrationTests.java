@@ -1,13 +1,10 @@
 package io.iotgateway.mqtt;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 
 import io.iotgateway.credential.DeviceId;
+import io.iotgateway.testsupport.GatewayHttpClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -52,12 +49,8 @@ class WarmUpIntegrationTests {
         assertThat(this.publisher.status(new DeviceId("a61QmwQD5ZF", last)).state())
             .isEqualTo(ConnectionState.IDLE);
 
-        HttpResponse<String> answer = HttpClient.newHttpClient()
-            .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/v1/devices/a61QmwQD5ZF/"
-                    + last + "/user/count"))
-                .timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString("1"))
-                .build(), BodyHandlers.ofString());
+        HttpResponse<String> answer = new GatewayHttpClient(this.port).withTimeout(Duration.ofSeconds(10))
+            .post("/api/v1/devices/a61QmwQD5ZF/" + last + "/user/count", null, "1");
 
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         long connected = this.publisher.statuses()

@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.iotgateway.emulator.EmulatorInbox;
+import io.iotgateway.testsupport.GatewayHttpClient;
+import io.iotgateway.testsupport.RawHttp;
+import io.iotgateway.testsupport.RawHttp.Answer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -23,6 +26,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.http.MediaType.APPLICATION_JSON_VALUE;
 
 /**
  * The admin API over real HTTP with the embedded emulator and the default embedded database (in a data directory
@@ -44,7 +48,7 @@ class DeviceAdminIntegrationTests {
     @Autowired
     EmulatorInbox inbox;
 
-    AdminHttpClient http;
+    GatewayHttpClient http;
 
     @DynamicPropertySource
     static void registry(DynamicPropertyRegistry registry) {
@@ -56,15 +60,15 @@ class DeviceAdminIntegrationTests {
 
     @BeforeEach
     void client() {
-        this.http = new AdminHttpClient(this.port);
+        this.http = new GatewayHttpClient(this.port).withTimeout(Duration.ofSeconds(60));
     }
 
     @Test
     void putCreatesThenReplacesAndNeverShowsTheSecret() {
         String secret = AliyunBatchCsv.newSecret();
 
-        HttpResponse<String> created = this.http.put(ADMIN + "/pUtPr0duct1/sheep-0001", secretBody(secret, "barn 3"));
-        HttpResponse<String> again = this.http.put(ADMIN + "/pUtPr0duct1/sheep-0001", secretBody(secret, "barn 3"));
+        HttpResponse<String> created = put(ADMIN + "/pUtPr0duct1/sheep-0001", secretBody(secret, "barn 3"));
+        HttpResponse<String> again = put(ADMIN + "/pUtPr0duct1/sheep-0001", secretBody(secret, "barn 3"));
         HttpResponse<String> read = this.http.get(ADMIN + "/pUtPr0duct1/sheep-0001");
 
         assertThat(created.statusCode()).isEqualTo(201);
@@ -83,11 +87,11 @@ class DeviceAdminIntegrationTests {
     @Test
     void addedDeviceCanPublishAndARotatedSecretIsUsedAtTheNextLogin() throws Exception {
         String path = ADMIN + "/r0tat10nPk1/sheep-0001";
-        this.http.put(path, secretBody(AliyunBatchCsv.newSecret(), null));
+        put(path, secretBody(AliyunBatchCsv.newSecret(), null));
 
         assertThat(publish("r0tat10nPk1", "sheep-0001", "before").statusCode()).isEqualTo(200);
         assertThat(tree(this.http.get(path)).get("connection").get("state").asString()).isEqualTo("CONNECTED");
-        assertThat(this.http.put(path, secretBody(AliyunBatchCsv.newSecret(), null)).statusCode()).isEqualTo(200);
+        assertThat(put(path, secretBody(AliyunBatchCsv.newSecret(), null)).statusCode()).isEqualTo(200);
 
         assertThat(tree(this.http.get(path)).get("connection").get("state").asString())
             .as("a new secret closes the connection").isEqualTo("IDLE");
@@ -100,7 +104,7 @@ class DeviceAdminIntegrationTests {
     @Test
     void removedDeviceIsGoneAtOnce() {
         String path = ADMIN + "/r3m0vedPk01/sheep-0001";
-        this.http.put(path, secretBody(AliyunBatchCsv.newSecret(), null));
+        put(path, secretBody(AliyunBatchCsv.newSecret(), null));
         assertThat(publish("r3m0vedPk01", "sheep-0001", "hello").statusCode()).isEqualTo(200);
 
         assertThat(this.http.delete(path).statusCode()).isEqualTo(204);
@@ -116,11 +120,11 @@ class DeviceAdminIntegrationTests {
     void invalidRequestsGetProblemDetails() {
         String secret = AliyunBatchCsv.newSecret();
 
-        assertProblem(this.http.put(ADMIN + "/pk1/abc", secretBody(secret, null)), 400, "invalid-device");
-        assertProblem(this.http.put(ADMIN + "/pk1/sheep-0001", "{}"), 400, "invalid-device-secret");
-        assertProblem(this.http.put(ADMIN + "/pk1/sheep-0001", secretBody("two words", null)), 400,
+        assertProblem(put(ADMIN + "/pk1/abc", secretBody(secret, null)), 400, "invalid-device");
+        assertProblem(put(ADMIN + "/pk1/sheep-0001", "{}"), 400, "invalid-device-secret");
+        assertProblem(put(ADMIN + "/pk1/sheep-0001", secretBody("two words", null)), 400,
                 "invalid-device-secret");
-        assertProblem(this.http.put(ADMIN + "/pk1/sheep-0001", secretBody(secret, "x".repeat(257))), 400,
+        assertProblem(put(ADMIN + "/pk1/sheep-0001", secretBody(secret, "x".repeat(257))), 400,
                 "invalid-request");
         assertProblem(this.http.get(ADMIN + "?size=0"), 400, "invalid-request");
         assertProblem(this.http.get(ADMIN + "?size=501"), 400, "invalid-request");
@@ -132,7 +136,7 @@ class DeviceAdminIntegrationTests {
     void configuredDevicesAreListedButReadOnly() {
         String path = ADMIN + "/c0nf1gured0/configured-sheep";
 
-        assertProblem(this.http.put(path, secretBody(AliyunBatchCsv.newSecret(), null)), 409, "device-read-only");
+        assertProblem(put(path, secretBody(AliyunBatchCsv.newSecret(), null)), 409, "device-read-only");
         assertProblem(this.http.delete(path), 409, "device-read-only");
         assertThat(tree(this.http.get(path)).get("source").asString()).isEqualTo("CONFIGURATION");
         JsonNode page = tree(this.http.get(ADMIN + "?productKey=c0nf1gured0"));
@@ -143,7 +147,7 @@ class DeviceAdminIntegrationTests {
     @Test
     void listsPageByPageWithAProductFilter() {
         for (int i = 1; i <= 7; i++) {
-            this.http.put(ADMIN + "/pAg1ngPk001/sheep-%04d".formatted(i), secretBody(AliyunBatchCsv.newSecret(), null));
+            put(ADMIN + "/pAg1ngPk001/sheep-%04d".formatted(i), secretBody(AliyunBatchCsv.newSecret(), null));
         }
 
         JsonNode first = tree(this.http.get(ADMIN + "?productKey=pAg1ngPk001&size=3"));
@@ -221,7 +225,7 @@ class DeviceAdminIntegrationTests {
     }
 
     @Test
-    void unreadableImportsAreRefusedAsAWhole() {
+    void unreadableImportsAreRefusedAsAWhole() throws IOException {
         assertProblem(this.http.post(ADMIN + "/import", "text/csv", "DeviceName,DeviceSecret\nsheep-0001,s\n"), 400,
                 "invalid-import");
         assertProblem(this.http.post(ADMIN + "/import", "text/csv", new byte[] { (byte) 0xC3, (byte) 0x28 }), 400,
@@ -233,9 +237,10 @@ class DeviceAdminIntegrationTests {
         assertProblem(this.http.post(ADMIN + "/import?mode=sometimes", "application/json", "[]"), 400,
                 "invalid-request");
         // refused by its declared length, before the body is read
-        assertThat(this.http.postHeadOnly(ADMIN + "/import", "text/csv", DeviceImportController.MAX_BODY_BYTES + 1))
-            .startsWith("HTTP/1.1 413")
-            .contains("urn:iot-gateway:problem:payload-too-large");
+        Answer tooLarge = new RawHttp(this.port).sendHeadOnly("POST " + ADMIN + "/import HTTP/1.1\r\nHost: 127.0.0.1"
+                + "\r\nContent-Type: text/csv\r\nContent-Length: " + (DeviceImportController.MAX_BODY_BYTES + 1));
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(tooLarge.body()).contains("urn:iot-gateway:problem:payload-too-large");
         assertThat(this.http.post(ADMIN + "/import", "application/xml", "<devices/>").statusCode()).isEqualTo(415);
     }
 
@@ -256,6 +261,10 @@ class DeviceAdminIntegrationTests {
 
         assertThat(apiDocs).contains("/api/v1/admin/devices/{productKey}/{deviceName}", "/api/v1/admin/devices/import",
                 "/api/v1/admin/registry/re-encrypt", "\"text/csv\"", "writeOnly");
+    }
+
+    private HttpResponse<String> put(String path, String json) {
+        return this.http.put(path, APPLICATION_JSON_VALUE, json);
     }
 
     private HttpResponse<String> publish(String productKey, String deviceName, String payload) {

@@ -3,12 +3,14 @@ package io.iotgateway.registry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
 import io.iotgateway.credential.CredentialService;
 import io.iotgateway.credential.DeviceId;
+import io.iotgateway.testsupport.GatewayHttpClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -21,6 +23,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.http.MediaType.APPLICATION_JSON_VALUE;
 
 /**
  * A whole run of this gateway, from start-up to removal, with the web, registry and JDBC layers logging at DEBUG
@@ -63,10 +66,12 @@ class SecretLeakIntegrationTests {
 
     @Test
     void noSecretEverReachesALogOrAnAnswer(CapturedOutput output) {
-        AdminHttpClient http = new AdminHttpClient(this.port);
+        GatewayHttpClient http = new GatewayHttpClient(this.port).withTimeout(Duration.ofSeconds(60)).recording();
         String added = secret();
-        http.put(ADMIN + "/l3akPr0duct/sheep-0001", DeviceAdminIntegrationTests.secretBody(added, "kept"));
-        http.put(ADMIN + "/l3akPr0duct/sheep-0001", DeviceAdminIntegrationTests.secretBody(secret(), "rotated"));
+        http.put(ADMIN + "/l3akPr0duct/sheep-0001", APPLICATION_JSON_VALUE,
+                DeviceAdminIntegrationTests.secretBody(added, "kept"));
+        http.put(ADMIN + "/l3akPr0duct/sheep-0001", APPLICATION_JSON_VALUE,
+                DeviceAdminIntegrationTests.secretBody(secret(), "rotated"));
         AliyunBatchCsv csv = new AliyunBatchCsv("l3akPr0duct").devices("meter", 5)
             .bad("l3akPr0duct,meter-0100," + secret().substring(0, 16) + "," + secret().substring(16))
             .bad("l3akPr0duct,," + secret())
@@ -78,9 +83,12 @@ class SecretLeakIntegrationTests {
         // unquoted, so that a JSON parser's message would quote it
         http.post(ADMIN + "/import", "application/json", "[{\"productKey\":\"l3akPr0duct\",\"deviceName\":\"meter"
                 + "-0200\",\"deviceSecret\":" + unquotedSecret() + "}]");
-        http.put(ADMIN + "/l3akPr0duct/sheep-0002", "{\"deviceSecret\": " + unquotedSecret() + "}");
-        http.put(ADMIN + "/l3akPr0duct/sheep-0003", DeviceAdminIntegrationTests.secretBody(secret() + " x", null));
-        http.put(ADMIN + "/l3akC0nf1g0/configured-sheep", DeviceAdminIntegrationTests.secretBody(secret(), null));
+        http.put(ADMIN + "/l3akPr0duct/sheep-0002", APPLICATION_JSON_VALUE,
+                "{\"deviceSecret\": " + unquotedSecret() + "}");
+        http.put(ADMIN + "/l3akPr0duct/sheep-0003", APPLICATION_JSON_VALUE,
+                DeviceAdminIntegrationTests.secretBody(secret() + " x", null));
+        http.put(ADMIN + "/l3akC0nf1g0/configured-sheep", APPLICATION_JSON_VALUE,
+                DeviceAdminIntegrationTests.secretBody(secret(), null));
         for (String device : List.of("l3akPr0duct/sheep-0001", "l3akPr0duct/meter-0003", "l3akC0nf1g0/configured-sheep",
                 "a61QmwQD5ZF/mosheep")) {
             assertThat(http.post("/api/v1/devices/" + device + "/user/leak", "text/plain",

@@ -1,7 +1,6 @@
 package io.iotgateway.registry;
 
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +13,7 @@ import java.util.stream.Collectors;
 
 import io.iotgateway.emulator.EmulatorInbox;
 import io.iotgateway.emulator.ReceivedMessage;
+import io.iotgateway.testsupport.GatewayHttpClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -23,6 +23,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.http.MediaType.APPLICATION_JSON_VALUE;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -60,8 +61,8 @@ class SecretRotationIntegrationTests {
 
     @Test
     void everyMessageIsDeliveredOrAnsweredWhileSecretsRotateAndTheDeviceIsRemoved() throws Exception {
-        AdminHttpClient admin = new AdminHttpClient(this.port);
-        assertThat(admin.put(DEVICE, secret()).statusCode()).isEqualTo(201);
+        GatewayHttpClient admin = client();
+        assertThat(admin.put(DEVICE, APPLICATION_JSON_VALUE, secret()).statusCode()).isEqualTo(201);
         try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int sender = 0; sender < 8; sender++) {
                 int id = sender;
@@ -72,11 +73,11 @@ class SecretRotationIntegrationTests {
         assertAnsweredOrDelivered();
     }
 
-    private void rotateThenRemove(AdminHttpClient admin) {
+    private void rotateThenRemove(GatewayHttpClient admin) {
         try {
             for (int rotation = 0; rotation < 5; rotation++) {
                 awaitDeliveriesAfter(this.sent.size());
-                assertThat(admin.put(DEVICE, secret()).statusCode()).isEqualTo(200);
+                assertThat(admin.put(DEVICE, APPLICATION_JSON_VALUE, secret()).statusCode()).isEqualTo(200);
             }
             awaitDeliveriesAfter(this.sent.size());
             assertThat(admin.delete(DEVICE).statusCode()).isEqualTo(204);
@@ -105,11 +106,11 @@ class SecretRotationIntegrationTests {
     }
 
     private void send(int sender) {
-        GatewayClient http = new GatewayClient(this.port);
+        GatewayHttpClient http = client();
         for (int sequence = 0; this.flowing.get(); sequence++) {
             String payload = "sender-" + sender + "-message-" + sequence;
             long startedAt = System.nanoTime();
-            HttpResponse<String> response = http.post(TOPIC_PATH, payload);
+            HttpResponse<String> response = http.post(TOPIC_PATH, "text/plain", payload);
             this.sent.add(new Sent(payload, startedAt, response.statusCode(),
                     response.headers().firstValue("Content-Type").orElse("")));
         }
@@ -128,6 +129,10 @@ class SecretRotationIntegrationTests {
         return this.sent.stream().filter(message -> message.startedAt() > nanoTime).toList();
     }
 
+    private GatewayHttpClient client() {
+        return new GatewayHttpClient(this.port).withTimeout(Duration.ofSeconds(60));
+    }
+
     private static String secret() {
         return DeviceAdminIntegrationTests.secretBody(AliyunBatchCsv.newSecret(), null);
     }
@@ -144,20 +149,6 @@ class SecretRotationIntegrationTests {
 
         boolean delivered() {
             return this.status == 200;
-        }
-    }
-
-    /** One sender's HTTP client. */
-    private static final class GatewayClient {
-
-        private final AdminHttpClient http;
-
-        GatewayClient(int port) {
-            this.http = new AdminHttpClient(port);
-        }
-
-        HttpResponse<String> post(String path, String payload) {
-            return this.http.post(path, "text/plain", payload.getBytes(StandardCharsets.UTF_8));
         }
     }
 }

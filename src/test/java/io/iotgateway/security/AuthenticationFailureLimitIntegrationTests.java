@@ -4,7 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import io.iotgateway.security.RawHttp.Answer;
+import io.iotgateway.testsupport.RawHttp;
+import io.iotgateway.testsupport.RawHttp.Answer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

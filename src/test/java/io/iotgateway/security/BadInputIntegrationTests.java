@@ -3,7 +3,8 @@ package io.iotgateway.security;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-import io.iotgateway.security.RawHttp.Answer;
+import io.iotgateway.testsupport.RawHttp;
+import io.iotgateway.testsupport.RawHttp.Answer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;

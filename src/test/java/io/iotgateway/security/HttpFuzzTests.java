@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import io.iotgateway.security.RawHttp.Answer;
+import io.iotgateway.testsupport.RawHttp;
+import io.iotgateway.testsupport.RawHttp.Answer;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

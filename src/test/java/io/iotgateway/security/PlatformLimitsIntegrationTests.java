@@ -1,11 +1,6 @@
 package io.iotgateway.security;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +12,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 import io.iotgateway.emulator.ReceivedMessage;
+import io.iotgateway.testsupport.GatewayHttpClient;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -29,17 +25,16 @@ import static org.awaitility.Awaitility.await;
  */
 class PlatformLimitsIntegrationTests extends ApiKeyGatewayTests {
 
-    private final HttpClient http = HttpClient.newHttpClient();
-
     @ParameterizedTest(name = "QoS {0}: 100 at once, {1} per second")
     @CsvSource({ "1, 10, 200", "0, 30, 202" })
     void burstOfOneHundredGetsTheLimitThroughAndTheRest429(int qos, int limit, int success) throws Exception {
         String path = "/api/v1/devices/" + ApiTestClients.PRODUCT + "/" + BURST_DEVICE + "/user/burst" + qos
                 + "?qos=" + qos;
+        GatewayHttpClient http = new GatewayHttpClient(this.port).withHeaders("X-API-Key", ApiTestClients.FLEET_KEY);
         List<Callable<Answer>> burst = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             String body = "burst " + qos + " " + i;
-            burst.add(() -> new Answer(body, post(path, body)));
+            burst.add(() -> new Answer(body, http.post(path, "text/plain", body)));
         }
 
         long start = System.nanoTime();
@@ -79,15 +74,6 @@ class PlatformLimitsIntegrationTests extends ApiKeyGatewayTests {
             .filter(message -> message.topic().endsWith("/burst" + qos))
             .map(ReceivedMessage::payloadAsString)
             .collect(Collectors.toSet());
-    }
-
-    private HttpResponse<String> post(String path, String body) throws Exception {
-        return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
-            .timeout(Duration.ofSeconds(30))
-            .header("X-API-Key", ApiTestClients.FLEET_KEY)
-            .header("Content-Type", "text/plain")
-            .POST(BodyPublishers.ofString(body))
-            .build(), BodyHandlers.ofString());
     }
 
     private record Answer(String body, HttpResponse<String> response) {

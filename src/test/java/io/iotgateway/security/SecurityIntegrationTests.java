@@ -2,16 +2,13 @@ package io.iotgateway.security;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import io.iotgateway.security.RawHttp.Answer;
+import io.iotgateway.testsupport.GatewayHttpClient;
+import io.iotgateway.testsupport.RawHttp;
+import io.iotgateway.testsupport.RawHttp.Answer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +36,7 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class SecurityIntegrationTests extends ApiKeyGatewayTests {
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private GatewayHttpClient http;
 
     @Autowired
     MeterRegistry meters;
@@ -49,6 +46,11 @@ class SecurityIntegrationTests extends ApiKeyGatewayTests {
 
     @Autowired
     StrictHttpFirewall httpFirewall;
+
+    @BeforeEach
+    void client() {
+        this.http = new GatewayHttpClient(this.port);
+    }
 
     @BeforeEach
     void clearInbox() {
@@ -86,8 +88,8 @@ class SecurityIntegrationTests extends ApiKeyGatewayTests {
         double before = failures("invalid-key");
 
         HttpResponse<String> response = post(DEMO_PATH, "not-a-configured-key-3141592653", "baa");
-        HttpResponse<String> bearer = send(request(DEMO_PATH).header("Authorization", "Bearer wrong-bearer-key-2718")
-            .POST(BodyPublishers.ofString("baa")));
+        HttpResponse<String> bearer = this.http.post(DEMO_PATH, null, "baa", "Authorization",
+                "Bearer wrong-bearer-key-2718");
 
         for (HttpResponse<String> refused : java.util.List.of(response, bearer)) {
             assertThat(refused.statusCode()).isEqualTo(401);
@@ -104,8 +106,8 @@ class SecurityIntegrationTests extends ApiKeyGatewayTests {
     @Test
     void publisherPublishesWithXApiKeyOrBearer() throws Exception {
         HttpResponse<String> withHeader = post(DEMO_PATH, PUBLISHER_KEY, "with header");
-        HttpResponse<String> withBearer = send(request(DEMO_PATH).header("Authorization", "Bearer " + PUBLISHER_KEY)
-            .POST(BodyPublishers.ofString("with bearer")));
+        HttpResponse<String> withBearer = this.http.post(DEMO_PATH, null, "with bearer", "Authorization",
+                "Bearer " + PUBLISHER_KEY);
 
         assertThat(withHeader.statusCode()).isEqualTo(200);
         assertThat(withBearer.statusCode()).isEqualTo(200);
@@ -115,9 +117,8 @@ class SecurityIntegrationTests extends ApiKeyGatewayTests {
 
     @Test
     void twoDifferentKeysInOneRequestAreRefused() throws Exception {
-        HttpResponse<String> response = send(request(DEMO_PATH).header("X-API-Key", PUBLISHER_KEY)
-            .header("Authorization", "Bearer " + FLEET_KEY)
-            .POST(BodyPublishers.ofString("baa")));
+        HttpResponse<String> response = this.http.post(DEMO_PATH, null, "baa", "X-API-Key", PUBLISHER_KEY,
+                "Authorization", "Bearer " + FLEET_KEY);
 
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.body()).contains("invalid-api-key", "Two different API keys");
@@ -258,15 +259,12 @@ class SecurityIntegrationTests extends ApiKeyGatewayTests {
     void idempotencyKeysAreScopedToTheAuthenticatedClient() throws Exception {
         String idempotencyKey = "scoped-" + System.nanoTime();
 
-        int first = send(request(DEMO_PATH).header("X-API-Key", PUBLISHER_KEY)
-            .header("Idempotency-Key", idempotencyKey)
-            .POST(BodyPublishers.ofString("once per client"))).statusCode();
-        HttpResponse<String> replay = send(request(DEMO_PATH).header("X-API-Key", PUBLISHER_KEY)
-            .header("Idempotency-Key", idempotencyKey)
-            .POST(BodyPublishers.ofString("once per client")));
-        int otherClient = send(request(DEMO_PATH).header("X-API-Key", FLEET_KEY)
-            .header("Idempotency-Key", idempotencyKey)
-            .POST(BodyPublishers.ofString("once per client"))).statusCode();
+        int first = this.http.post(DEMO_PATH, null, "once per client", "X-API-Key", PUBLISHER_KEY,
+                "Idempotency-Key", idempotencyKey).statusCode();
+        HttpResponse<String> replay = this.http.post(DEMO_PATH, null, "once per client", "X-API-Key", PUBLISHER_KEY,
+                "Idempotency-Key", idempotencyKey);
+        int otherClient = this.http.post(DEMO_PATH, null, "once per client", "X-API-Key", FLEET_KEY,
+                "Idempotency-Key", idempotencyKey).statusCode();
 
         assertThat(first).isEqualTo(200);
         assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
@@ -289,29 +287,15 @@ class SecurityIntegrationTests extends ApiKeyGatewayTests {
         return this.meters.counter("gateway.security.access.denied", "reason", reason).count();
     }
 
-    private HttpResponse<String> post(String path, String key, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = request(path).header("Content-Type", "text/plain")
-            .POST(BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        if (key != null) {
-            request.header("X-API-Key", key);
-        }
-        return send(request);
+    private HttpResponse<String> post(String path, String key, String body) {
+        return this.http.post(path, "text/plain", body, keyHeader(key));
     }
 
-    private HttpResponse<String> get(String path, String key) throws IOException, InterruptedException {
-        HttpRequest.Builder request = request(path).GET();
-        if (key != null) {
-            request.header("X-API-Key", key);
-        }
-        return send(request);
+    private HttpResponse<String> get(String path, String key) {
+        return this.http.get(path, keyHeader(key));
     }
 
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
-            .timeout(Duration.ofSeconds(30));
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return this.http.send(request.build(), BodyHandlers.ofString());
+    private static String[] keyHeader(String key) {
+        return (key != null) ? new String[] { "X-API-Key", key } : new String[0];
     }
 }

@@ -27,8 +27,9 @@ import org.jspecify.annotations.Nullable;
  *     .aclFor("mosheep&a61QmwQD5ZF", "write", "/a61QmwQD5ZF/mosheep/user/#")
  *     .start();
  * }</pre>
- * Guard the test class with {@link EnabledIfMosquittoInstalled}, and {@link #close()} the broker in
- * {@code @AfterAll}.
+ * For one broker per test class, register a {@link MosquittoBrokerExtension}: it starts the broker on first use,
+ * closes it after the class and skips the class where mosquitto is missing. A broker of a single test goes in
+ * try-with-resources, its class guarded with {@link EnabledIfMosquittoInstalled}.
  */
 public final class MosquittoBroker implements AutoCloseable {
 

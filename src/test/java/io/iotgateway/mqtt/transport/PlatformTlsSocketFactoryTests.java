@@ -11,17 +11,16 @@ import java.util.List;
 
 import javax.net.ssl.SSLSocketFactory;
 
-import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
-import io.iotgateway.testsupport.MosquittoBroker;
+import io.iotgateway.testsupport.ClassResource;
+import io.iotgateway.testsupport.MosquittoBrokerExtension;
 import io.iotgateway.testsupport.MosquittoConfig;
 import io.iotgateway.testsupport.TestCertificates;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreBundle;
@@ -35,33 +34,23 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * trusted through an SSL bundle it connects, with only the shipped roots it is refused at once, and the host name
  * is checked. Also checks the shipped roots themselves.
  */
-@EnabledIfMosquittoInstalled
 class PlatformTlsSocketFactoryTests {
 
-    private static TestCertificates certificates;
+    @RegisterExtension
+    static final ClassResource<TestCertificates> certificates = ClassResource
+        .of(() -> TestCertificates.issue("Test Platform CA"));
 
-    private static TestCertificates otherCa;
+    @RegisterExtension
+    static final ClassResource<TestCertificates> otherCa = ClassResource
+        .of(() -> TestCertificates.issue("Some Other CA"));
 
-    private static MosquittoBroker broker;
-
-    @BeforeAll
-    static void startTlsBroker() {
-        certificates = TestCertificates.issue("Test Platform CA");
-        otherCa = TestCertificates.issue("Some Other CA");
-        broker = MosquittoBroker.start(MosquittoConfig.anonymous()
-            .withTls(certificates.serverCert(), certificates.serverKey()));
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-        certificates.close();
-        otherCa.close();
-    }
+    @RegisterExtension
+    static final MosquittoBrokerExtension broker = MosquittoBrokerExtension.of(() -> MosquittoConfig.anonymous()
+        .withTls(certificates.get().serverCert(), certificates.get().serverKey()));
 
     @Test
     void connectsWhenTheBundleTrustsTheBrokersCa() throws Exception {
-        MqttClient client = connect(broker.uri(), PlatformTlsSocketFactory.create(true, bundle(certificates)));
+        MqttClient client = connect(broker.uri(), PlatformTlsSocketFactory.create(true, bundle(certificates.get())));
 
         assertThat(client.isConnected()).isTrue();
         client.disconnect();
@@ -71,7 +60,7 @@ class PlatformTlsSocketFactoryTests {
     @Test
     void refusesABrokerWhoseCaIsNotTrustedAtOnce() {
         for (SSLSocketFactory untrusting : List.of(PlatformTlsSocketFactory.create(true, null),
-                PlatformTlsSocketFactory.create(false, bundle(otherCa)))) {
+                PlatformTlsSocketFactory.create(false, bundle(otherCa.get())))) {
             Instant start = Instant.now();
 
             assertThatExceptionOfType(MqttException.class).isThrownBy(() -> connect(broker.uri(), untrusting))
@@ -86,7 +75,7 @@ class PlatformTlsSocketFactoryTests {
         String byAddress = broker.uri().replace("localhost", "127.0.0.1");
 
         assertThatExceptionOfType(MqttException.class)
-            .isThrownBy(() -> connect(byAddress, PlatformTlsSocketFactory.create(true, bundle(certificates))))
+            .isThrownBy(() -> connect(byAddress, PlatformTlsSocketFactory.create(true, bundle(certificates.get()))))
             .withStackTraceContaining("No subject alternative names matching IP address 127.0.0.1");
     }
 

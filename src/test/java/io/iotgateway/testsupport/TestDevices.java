@@ -1,4 +1,4 @@
-package io.iotgateway.message;
+package io.iotgateway.testsupport;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -11,7 +11,6 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import io.iotgateway.credential.AliyunMqttSigner;
-import io.iotgateway.testsupport.MosquittoConfig;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -23,35 +22,48 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * Devices of the end-to-end tests and the broker rules that let them in. Their MQTT passwords are computed here
- * with the JDK's HMAC directly, independent of the production signer, over a fixed timestamp.
+ * Devices of the end-to-end tests against mosquitto and the broker rules that let them in. Their MQTT passwords
+ * are computed here with the JDK's HMAC directly, independent of the production signer, over a fixed timestamp:
+ * a test class that starts the gateway with {@link #register} imports {@link FixedTimestampSigning} and starts its
+ * broker with {@link #brokerConfig()}.
  */
-final class TestDevices {
+public final class TestDevices {
 
-    static final long TIMESTAMP = 1_700_000_000_000L;
+    public static final long TIMESTAMP = 1_700_000_000_000L;
 
-    static final String PRODUCT_KEY = "a61QmwQD5ZF";
+    public static final String PRODUCT_KEY = "a61QmwQD5ZF";
 
-    static final String SECRET = "mosheep-test-secret-0123456789ab";
+    public static final String SECRET = "mosheep-test-secret-0123456789ab";
 
     /** Used by most tests. */
-    static final String MOSHEEP = "mosheep";
+    public static final String MOSHEEP = "mosheep";
 
     /** Connected only by the concurrency test. */
-    static final String HERD = "herdsheep";
+    public static final String HERD = "herdsheep";
 
     /** Configured in the gateway with a wrong secret: the broker refuses it. */
-    static final String WRONG_SECRET = "badsheep";
+    public static final String WRONG_SECRET = "badsheep";
 
-    static final String OBSERVER = "observer";
+    public static final String OBSERVER = "observer";
 
-    static final String OBSERVER_PASSWORD = "observer-password";
+    public static final String OBSERVER_PASSWORD = "observer-password";
+
+    /** The topic most tests publish to, as the broker sees it. */
+    public static final String SHEEP_TOPIC = "/" + PRODUCT_KEY + "/" + MOSHEEP + "/user/sheep";
+
+    /** The gateway's path for publishing to {@link #SHEEP_TOPIC}. */
+    public static final String SHEEP_PATH = devicePath(MOSHEEP) + "/user/sheep";
 
     private TestDevices() {
     }
 
+    /** The gateway's path of a device of {@link #PRODUCT_KEY}: its view, and the prefix of its publish paths. */
+    public static String devicePath(String deviceName) {
+        return "/api/v1/devices/" + PRODUCT_KEY + "/" + deviceName;
+    }
+
     /** Broker users and ACL: each device may write only its own topics; the observer reads everything. */
-    static MosquittoConfig brokerConfig() {
+    public static MosquittoConfig brokerConfig() {
         MosquittoConfig config = MosquittoConfig.empty().withUser(OBSERVER, OBSERVER_PASSWORD).aclFor(OBSERVER, "read",
                 "#");
         for (String device : new String[] { MOSHEEP, HERD, WRONG_SECRET }) {
@@ -64,7 +76,7 @@ final class TestDevices {
     }
 
     /** The gateway's devices: {@link #WRONG_SECRET} gets a secret the broker does not accept. */
-    static void register(DynamicPropertyRegistry registry) {
+    public static void register(DynamicPropertyRegistry registry) {
         // a real endpoint without API clients starts only when told to run open (docs/security.md)
         registry.add("gateway.security.open", () -> "true");
         // these tests send bursts to check concurrency and order, not the platform's per-device message rates
@@ -80,7 +92,7 @@ final class TestDevices {
         }
     }
 
-    static String expectedPassword(String deviceName) {
+    public static String expectedPassword(String deviceName) {
         String cid = PRODUCT_KEY + "." + deviceName;
         String content = "clientId" + cid + "deviceName" + deviceName + "productKey" + PRODUCT_KEY + "timestamp"
                 + TIMESTAMP;
@@ -95,7 +107,7 @@ final class TestDevices {
     }
 
     /** A second client with the device's own credentials, as a colleague running mosquitto_pub would be. */
-    static MqttClient loginAs(String brokerUri, String deviceName) throws MqttException {
+    public static MqttClient loginAs(String brokerUri, String deviceName) throws MqttException {
         String clientId = PRODUCT_KEY + "." + deviceName + "|securemode=3,signmethod=hmacsha1,timestamp=" + TIMESTAMP
                 + "|";
         MqttClient client = new MqttClient(brokerUri, clientId, new MemoryPersistence());
@@ -109,7 +121,7 @@ final class TestDevices {
 
     /** Signs with the fixed timestamp, so the broker's password file can hold the expected passwords. */
     @TestConfiguration(proxyBeanMethods = false)
-    static class FixedTimestampSigning {
+    public static class FixedTimestampSigning {
 
         @Bean
         @Primary

@@ -1,14 +1,15 @@
-package io.iotgateway.message;
+package io.iotgateway.mqtt;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
-import io.iotgateway.testsupport.MosquittoBroker;
+import io.iotgateway.testsupport.GatewayHttpClient;
+import io.iotgateway.testsupport.MosquittoBrokerExtension;
 import io.iotgateway.testsupport.MqttTestSubscriber;
-import org.junit.jupiter.api.AfterAll;
+import io.iotgateway.testsupport.TestDevices;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -23,32 +24,23 @@ import static org.awaitility.Awaitility.await;
  * The broker dies mid-traffic and comes back: requests meanwhile get a fast 503, and traffic resumes without
  * restarting the gateway.
  */
-@EnabledIfMosquittoInstalled
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(TestDevices.FixedTimestampSigning.class)
 class BrokerRestartIntegrationTests {
 
-    private static final SharedBroker broker = new SharedBroker(TestDevices::brokerConfig);
+    @RegisterExtension
+    static final MosquittoBrokerExtension broker = MosquittoBrokerExtension.of(TestDevices::brokerConfig);
 
     @LocalServerPort
     int port;
 
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry registry) {
-        registry.add("gateway.platform.endpoint", () -> broker().uri());
+        registry.add("gateway.platform.endpoint", broker::uri);
         registry.add("gateway.mqtt.reconnect-backoff", () -> "200ms");
         registry.add("gateway.mqtt.reconnect-backoff-max", () -> "1s");
         registry.add("gateway.mqtt.max-connects-per-minute", () -> "20");
         TestDevices.register(registry);
-    }
-
-    static MosquittoBroker broker() {
-        return broker.get();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
     }
 
     @Test
@@ -56,7 +48,7 @@ class BrokerRestartIntegrationTests {
         GatewayHttpClient http = new GatewayHttpClient(this.port);
         assertThat(post(http, "before").statusCode()).isEqualTo(200);
 
-        broker().kill();
+        broker.kill();
         await().atMost(Duration.ofSeconds(10))
             .until(() -> http.get(devicePath()).body().contains("\"state\":\"DISCONNECTED\""));
         long start = System.nanoTime();
@@ -70,9 +62,9 @@ class BrokerRestartIntegrationTests {
         assertThat(http.get("/actuator/health").statusCode()).isEqualTo(503);
         assertThat(http.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 
-        broker().restart();
-        try (MqttTestSubscriber subscriber = MqttTestSubscriber.connect(broker().uri(), TestDevices.OBSERVER,
-                TestDevices.OBSERVER_PASSWORD, PublishScenario.TOPIC)) {
+        broker.restart();
+        try (MqttTestSubscriber subscriber = MqttTestSubscriber.connect(broker.uri(), TestDevices.OBSERVER,
+                TestDevices.OBSERVER_PASSWORD, TestDevices.SHEEP_TOPIC)) {
             await().atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> post(http, "after").statusCode() == 200);
@@ -87,10 +79,10 @@ class BrokerRestartIntegrationTests {
     }
 
     private static String devicePath() {
-        return "/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + TestDevices.MOSHEEP;
+        return TestDevices.devicePath(TestDevices.MOSHEEP);
     }
 
     private static HttpResponse<String> post(GatewayHttpClient http, String body) {
-        return http.post(PublishScenario.PATH, "text/plain", body.getBytes(StandardCharsets.UTF_8));
+        return http.post(TestDevices.SHEEP_PATH, "text/plain", body.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,14 +1,17 @@
-package io.iotgateway.message;
+package io.iotgateway.mqtt;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.iotgateway.testsupport.ClassResource;
+import io.iotgateway.testsupport.GatewayHttpClient;
 import io.iotgateway.testsupport.StallingBroker;
-import org.junit.jupiter.api.AfterAll;
+import io.iotgateway.testsupport.TestDevices;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -23,24 +26,24 @@ import static org.awaitility.Awaitility.await;
  */
 class StalledPlatformIntegrationTests {
 
-    private static final StallingBroker NO_PUBACK = StallingBroker.start(StallingBroker.Mode.NO_PUBACK);
+    @RegisterExtension
+    static final ClassResource<StallingBroker> noPuback = stalling(StallingBroker.Mode.NO_PUBACK);
 
-    private static final StallingBroker NO_CONNACK = StallingBroker.start(StallingBroker.Mode.NO_CONNACK);
+    @RegisterExtension
+    static final ClassResource<StallingBroker> noConnack = stalling(StallingBroker.Mode.NO_CONNACK);
 
-    private static final StallingBroker SLOW_ONCE = StallingBroker.start(StallingBroker.Mode.FIRST_CONNECT_STALLS);
+    @RegisterExtension
+    static final ClassResource<StallingBroker> slowOnce = stalling(StallingBroker.Mode.FIRST_CONNECT_STALLS);
 
-    @AfterAll
-    static void closeBrokers() {
-        NO_PUBACK.close();
-        NO_CONNACK.close();
-        SLOW_ONCE.close();
+    private static ClassResource<StallingBroker> stalling(StallingBroker.Mode mode) {
+        return ClassResource.of(() -> StallingBroker.start(mode));
     }
 
     static void assertTimesOutWith504(int port, String expectedDetail) {
         GatewayHttpClient http = new GatewayHttpClient(port);
 
         Instant start = Instant.now();
-        HttpResponse<String> response = http.post(PublishScenario.PATH, "text/plain",
+        HttpResponse<String> response = http.post(TestDevices.SHEEP_PATH, "text/plain",
                 "baa".getBytes(StandardCharsets.UTF_8));
         Duration took = Duration.between(start, Instant.now());
 
@@ -54,7 +57,7 @@ class StalledPlatformIntegrationTests {
     private static void awaitNotReconnecting(int port) {
         GatewayHttpClient http = new GatewayHttpClient(port);
         await().atMost(Duration.ofSeconds(5)).until(() -> {
-            String device = http.get("/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + TestDevices.MOSHEEP).body();
+            String device = http.get(TestDevices.devicePath(TestDevices.MOSHEEP)).body();
             return device.contains("\"state\":\"CONNECTED\"") || device.contains("\"state\":\"IDLE\"");
         });
     }
@@ -68,7 +71,7 @@ class StalledPlatformIntegrationTests {
 
         @DynamicPropertySource
         static void gatewayProperties(DynamicPropertyRegistry registry) {
-            registry.add("gateway.platform.endpoint", NO_PUBACK::uri);
+            registry.add("gateway.platform.endpoint", () -> noPuback.get().uri());
             registry.add("gateway.mqtt.completion-timeout", () -> "1s");
             TestDevices.register(registry);
         }
@@ -77,25 +80,25 @@ class StalledPlatformIntegrationTests {
         void qos1PublishAnswers504AndTheSilentConnectionIsReplaced() {
             awaitNotReconnecting(this.port);
             // connected first (QoS 0 needs no PUBACK), so that the publish below opens nothing itself
-            assertThat(new GatewayHttpClient(this.port).post(PublishScenario.PATH + "?qos=0", "text/plain",
+            assertThat(new GatewayHttpClient(this.port).post(TestDevices.SHEEP_PATH + "?qos=0", "text/plain",
                     "baa".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(202);
-            int publishedBefore = NO_PUBACK.publishCount();
-            int connectionsBefore = NO_PUBACK.connectionCount();
-            int openBefore = NO_PUBACK.openConnectionCount();
+            int publishedBefore = noPuback.get().publishCount();
+            int connectionsBefore = noPuback.get().connectionCount();
+            int openBefore = noPuback.get().openConnectionCount();
 
             assertTimesOutWith504(this.port, "no PUBACK");
-            assertThat(NO_PUBACK.publishCount()).isEqualTo(publishedBefore + 1);
+            assertThat(noPuback.get().publishCount()).isEqualTo(publishedBefore + 1);
             // nothing at all arrived while the PUBACK was awaited: the connection is presumed dead and replaced
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-                assertThat(NO_PUBACK.connectionCount()).isEqualTo(connectionsBefore + 1);
-                assertThat(NO_PUBACK.openConnectionCount()).isEqualTo(openBefore);
+                assertThat(noPuback.get().connectionCount()).isEqualTo(connectionsBefore + 1);
+                assertThat(noPuback.get().openConnectionCount()).isEqualTo(openBefore);
             });
         }
 
         @Test
         void qos0PublishNeedsNoAcknowledgement() {
             awaitNotReconnecting(this.port);
-            HttpResponse<String> response = new GatewayHttpClient(this.port).post(PublishScenario.PATH + "?qos=0",
+            HttpResponse<String> response = new GatewayHttpClient(this.port).post(TestDevices.SHEEP_PATH + "?qos=0",
                     "text/plain", "baa".getBytes(StandardCharsets.UTF_8));
 
             assertThat(response.statusCode()).isEqualTo(202);
@@ -111,7 +114,7 @@ class StalledPlatformIntegrationTests {
 
         @DynamicPropertySource
         static void gatewayProperties(DynamicPropertyRegistry registry) {
-            registry.add("gateway.platform.endpoint", NO_CONNACK::uri);
+            registry.add("gateway.platform.endpoint", () -> noConnack.get().uri());
             registry.add("gateway.mqtt.completion-timeout", () -> "1s");
             TestDevices.register(registry);
         }
@@ -121,7 +124,8 @@ class StalledPlatformIntegrationTests {
             assertTimesOutWith504(this.port, "did not answer the device's CONNECT");
 
             // the stalled socket is closed, so the broker sees no connection left open by the gateway
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(NO_CONNACK.openConnectionCount()).isZero());
+            await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(noConnack.get().openConnectionCount()).isZero());
         }
     }
 
@@ -134,7 +138,7 @@ class StalledPlatformIntegrationTests {
 
         @DynamicPropertySource
         static void gatewayProperties(DynamicPropertyRegistry registry) {
-            registry.add("gateway.platform.endpoint", SLOW_ONCE::uri);
+            registry.add("gateway.platform.endpoint", () -> slowOnce.get().uri());
             registry.add("gateway.mqtt.completion-timeout", () -> "1s");
             registry.add("gateway.mqtt.reconnect-backoff", () -> "200ms");
             TestDevices.register(registry);
@@ -148,12 +152,12 @@ class StalledPlatformIntegrationTests {
             // after the back-off the device logs in again on a fresh client and publishes; it must not stay stuck
             // on the client that the timed-out CONNECT left behind
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-                HttpResponse<String> response = http.post(PublishScenario.PATH, "text/plain",
+                HttpResponse<String> response = http.post(TestDevices.SHEEP_PATH, "text/plain",
                         "baa".getBytes(StandardCharsets.UTF_8));
                 assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             });
-            assertThat(SLOW_ONCE.connectionCount()).isEqualTo(2);
-            assertThat(SLOW_ONCE.publishCount()).isEqualTo(1);
+            assertThat(slowOnce.get().connectionCount()).isEqualTo(2);
+            assertThat(slowOnce.get().publishCount()).isEqualTo(1);
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.iotgateway.message;
+package io.iotgateway.mqtt;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.iotgateway.testsupport.GatewayHttpClient;
+import io.iotgateway.testsupport.TestDevices;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -40,8 +42,8 @@ class UnreachablePlatformIntegrationTests {
         GatewayHttpClient http = new GatewayHttpClient(this.port);
 
         Instant start = Instant.now();
-        HttpResponse<String> first = http.post(PublishScenario.PATH, "text/plain", bytes("baa"));
-        HttpResponse<String> second = http.post(PublishScenario.PATH, "text/plain", bytes("baa"));
+        HttpResponse<String> first = http.post(TestDevices.SHEEP_PATH, "text/plain", bytes("baa"));
+        HttpResponse<String> second = http.post(TestDevices.SHEEP_PATH, "text/plain", bytes("baa"));
         Duration took = Duration.between(start, Instant.now());
 
         for (HttpResponse<String> response : new HttpResponse[] { first, second }) {

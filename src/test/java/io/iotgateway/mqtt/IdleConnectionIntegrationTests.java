@@ -1,10 +1,11 @@
-package io.iotgateway.message;
+package io.iotgateway.mqtt;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.iotgateway.emulator.EmulatorInbox;
+import io.iotgateway.testsupport.GatewayHttpClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

@@ -1,14 +1,15 @@
-package io.iotgateway.message;
+package io.iotgateway.mqtt;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
-import io.iotgateway.testsupport.MosquittoBroker;
+import io.iotgateway.testsupport.GatewayHttpClient;
+import io.iotgateway.testsupport.MosquittoBrokerExtension;
+import io.iotgateway.testsupport.TestDevices;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -16,6 +17,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static io.iotgateway.testsupport.TestDevices.devicePath;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,30 +26,21 @@ import static org.awaitility.Awaitility.await;
  * platform allows one connection per device). The gateway says so, and does not log in again to kick the other
  * client back.
  */
-@EnabledIfMosquittoInstalled
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(TestDevices.FixedTimestampSigning.class)
 class DeviceKickIntegrationTests {
 
-    private static final SharedBroker broker = new SharedBroker(TestDevices::brokerConfig);
+    @RegisterExtension
+    static final MosquittoBrokerExtension broker = MosquittoBrokerExtension.of(TestDevices::brokerConfig);
 
     @LocalServerPort
     int port;
 
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry registry) {
-        registry.add("gateway.platform.endpoint", () -> broker().uri());
+        registry.add("gateway.platform.endpoint", broker::uri);
         registry.add("gateway.mqtt.kick-backoff", () -> "30s");
         TestDevices.register(registry);
-    }
-
-    static MosquittoBroker broker() {
-        return broker.get();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
     }
 
     @Test
@@ -56,7 +49,7 @@ class DeviceKickIntegrationTests {
         assertThat(post(http, TestDevices.MOSHEEP).statusCode()).isEqualTo(200);
         assertThat(post(http, TestDevices.HERD).statusCode()).isEqualTo(200);
 
-        MqttClient intruder = TestDevices.loginAs(broker().uri(), TestDevices.MOSHEEP);
+        MqttClient intruder = TestDevices.loginAs(broker.uri(), TestDevices.MOSHEEP);
         try {
             // the loss is seen at once and classified a second later: the other device stayed connected
             await().atMost(Duration.ofSeconds(10))
@@ -77,10 +70,6 @@ class DeviceKickIntegrationTests {
             intruder.disconnect();
             intruder.close();
         }
-    }
-
-    private static String devicePath(String deviceName) {
-        return "/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + deviceName;
     }
 
     private static HttpResponse<String> post(GatewayHttpClient http, String deviceName) {

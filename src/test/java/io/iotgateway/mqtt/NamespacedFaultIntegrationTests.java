@@ -1,15 +1,18 @@
-package io.iotgateway.message;
+package io.iotgateway.mqtt;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.iotgateway.testsupport.ClassResource;
 import io.iotgateway.testsupport.EnabledIfNetworkNamespaces;
+import io.iotgateway.testsupport.GatewayHttpClient;
 import io.iotgateway.testsupport.MosquittoBroker;
 import io.iotgateway.testsupport.NetworkNamespace;
-import org.junit.jupiter.api.AfterAll;
+import io.iotgateway.testsupport.TestDevices;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -31,9 +34,13 @@ import static org.awaitility.Awaitility.await;
 @Import(TestDevices.FixedTimestampSigning.class)
 class NamespacedFaultIntegrationTests {
 
-    private static NetworkNamespace namespace;
+    @RegisterExtension
+    static final ClassResource<NetworkNamespace> namespace = ClassResource.of(NetworkNamespace::create);
 
-    private static MosquittoBroker broker;
+    // the packet log names every PUBLISH's topic: what reached the broker
+    @RegisterExtension
+    static final ClassResource<MosquittoBroker> broker = ClassResource
+        .of(() -> namespace.get().startMosquitto(TestDevices.brokerConfig().withDebugLog()));
 
     private static final Duration BOUND = Duration.ofSeconds(20);
 
@@ -42,7 +49,7 @@ class NamespacedFaultIntegrationTests {
 
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry registry) {
-        registry.add("gateway.platform.endpoint", () -> broker().uri());
+        registry.add("gateway.platform.endpoint", () -> broker.get().uri());
         registry.add("gateway.mqtt.completion-timeout", () -> "1s");
         registry.add("gateway.mqtt.reconnect-backoff", () -> "200ms");
         registry.add("gateway.mqtt.reconnect-backoff-max", () -> "1s");
@@ -50,28 +57,12 @@ class NamespacedFaultIntegrationTests {
         TestDevices.register(registry);
     }
 
-    static synchronized MosquittoBroker broker() {
-        if (broker == null) {
-            namespace = NetworkNamespace.create();
-            // the packet log names every PUBLISH's topic: what reached the broker
-            broker = namespace.startMosquitto(TestDevices.brokerConfig().withDebugLog());
-        }
-        return broker;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (namespace != null) {
-            namespace.close();
-        }
-    }
-
     @Test
     void aPartitionIsFoundFastAndWhatWasNotAcknowledgedDoesNotArriveAfterItHeals() throws Exception {
         GatewayHttpClient http = new GatewayHttpClient(this.port);
         assertThat(post(http, "before").statusCode()).isEqualTo(200);
 
-        namespace.blackHole();
+        namespace.get().blackHole();
         try {
             assertThat(post(http, "inflight").statusCode()).isEqualTo(504);
             Instant until = Instant.now().plusSeconds(3);
@@ -83,7 +74,7 @@ class NamespacedFaultIntegrationTests {
             assertThat(http.get("/actuator/health").statusCode()).isEqualTo(503);
         }
         finally {
-            namespace.heal();
+            namespace.get().heal();
         }
 
         await().atMost(BOUND).pollInterval(Duration.ofMillis(250)).until(() -> post(http, "after").statusCode() == 200);
@@ -92,16 +83,16 @@ class NamespacedFaultIntegrationTests {
         Thread.sleep(3000);
         assertThat(received("before")).isTrue();
         assertThat(received("inflight")).as("the message answered 504 arrived after the partition").isFalse();
-        assertThat(broker.log().lines().filter(line -> line.contains("/user/during"))).isEmpty();
+        assertThat(broker.get().log().lines().filter(line -> line.contains("/user/during"))).isEmpty();
     }
 
     private static boolean received(String topicLevel) {
-        return broker.log().lines().anyMatch(line -> line.contains("Received PUBLISH") && line.contains("/user/"
+        return broker.get().log().lines().anyMatch(line -> line.contains("Received PUBLISH") && line.contains("/user/"
                 + topicLevel + "'"));
     }
 
     private static HttpResponse<String> post(GatewayHttpClient http, String topicLevel) {
-        return http.post("/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + TestDevices.MOSHEEP + "/user/"
-                + topicLevel, "text/plain", topicLevel.getBytes(StandardCharsets.UTF_8));
+        return http.post(TestDevices.devicePath(TestDevices.MOSHEEP) + "/user/" + topicLevel, "text/plain",
+                topicLevel.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,4 +1,4 @@
-package io.iotgateway.message;
+package io.iotgateway.mqtt;
 
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
@@ -18,16 +18,17 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Collectors;
 
-import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
-import io.iotgateway.testsupport.MosquittoBroker;
+import io.iotgateway.testsupport.GatewayHttpClient;
+import io.iotgateway.testsupport.MosquittoBrokerExtension;
 import io.iotgateway.testsupport.MosquittoConfig;
 import io.iotgateway.testsupport.MqttTestSubscriber;
+import io.iotgateway.testsupport.TestDevices;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -44,7 +45,6 @@ import static org.awaitility.Awaitility.await;
  * its sessions across restarts (it is stopped, not killed), so a message it acknowledged reaches the persistent
  * subscriber even while that one reconnects: what is missing is the gateway's doing.
  */
-@EnabledIfMosquittoInstalled
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(TestDevices.FixedTimestampSigning.class)
 class ChaosIntegrationTests {
@@ -62,14 +62,15 @@ class ChaosIntegrationTests {
     // the longest a request may take: waits for an in-flight permit, for another request's connect, then its own
     private static final Duration REQUEST_BOUND = COMPLETION_TIMEOUT.multipliedBy(5);
 
-    private static final SharedBroker broker = new SharedBroker(ChaosIntegrationTests::brokerConfig);
+    @RegisterExtension
+    static final MosquittoBrokerExtension broker = MosquittoBrokerExtension.of(ChaosIntegrationTests::brokerConfig);
 
     @LocalServerPort
     int port;
 
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry registry) {
-        registry.add("gateway.platform.endpoint", () -> broker().uri());
+        registry.add("gateway.platform.endpoint", broker::uri);
         registry.add("gateway.mqtt.completion-timeout", () -> COMPLETION_TIMEOUT.toMillis() + "ms");
         registry.add("gateway.mqtt.reconnect-backoff", () -> "100ms");
         registry.add("gateway.mqtt.reconnect-backoff-max", () -> "500ms");
@@ -88,10 +89,6 @@ class ChaosIntegrationTests {
         }
     }
 
-    static MosquittoBroker broker() {
-        return broker.get();
-    }
-
     private static MosquittoConfig brokerConfig() {
         MosquittoConfig config = MosquittoConfig.empty()
             .withUser(TestDevices.OBSERVER, TestDevices.OBSERVER_PASSWORD)
@@ -105,15 +102,10 @@ class ChaosIntegrationTests {
         return config;
     }
 
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
     @Test
     void everyAnswerIsHonestThroughOutagesAndAKick() throws Exception {
         GatewayHttpClient http = new GatewayHttpClient(this.port);
-        MqttTestSubscriber subscriber = MqttTestSubscriber.connectPersistent(broker().uri(), TestDevices.OBSERVER,
+        MqttTestSubscriber subscriber = MqttTestSubscriber.connectPersistent(broker.uri(), TestDevices.OBSERVER,
                 TestDevices.OBSERVER_PASSWORD, "chaos-observer", "/" + TestDevices.PRODUCT_KEY + "/#");
         try {
             for (int i = 0; i < DEVICES; i++) {
@@ -182,7 +174,7 @@ class ChaosIntegrationTests {
     private static void restartWithObserver(ReadWriteLock observerAway, MqttTestSubscriber subscriber) {
         observerAway.writeLock().lock();
         try {
-            broker().restart();
+            broker.restart();
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(subscriber::isConnected);
         }
         finally {
@@ -192,11 +184,11 @@ class ChaosIntegrationTests {
 
     private void injectFaults(AtomicInteger sequence, Runnable restart) throws Exception {
         awaitRequests(sequence, 500);
-        broker().stop();
+        broker.stop();
         awaitRequests(sequence, 900);
         restart.run();
         awaitRequests(sequence, 1600);
-        MqttClient intruder = TestDevices.loginAs(broker().uri(), device(0));
+        MqttClient intruder = TestDevices.loginAs(broker.uri(), device(0));
         awaitRequests(sequence, 2000);
         try {
             intruder.disconnect();
@@ -209,7 +201,7 @@ class ChaosIntegrationTests {
         }
         intruder.close();
         awaitRequests(sequence, 2500);
-        broker().stop();
+        broker.stop();
         awaitRequests(sequence, 2900);
         restart.run();
     }
@@ -219,7 +211,7 @@ class ChaosIntegrationTests {
     }
 
     private static String brokerLogTail() {
-        String log = broker().log();
+        String log = broker.log();
         return log.substring(Math.max(0, log.length() - 4000));
     }
 
@@ -304,8 +296,8 @@ class ChaosIntegrationTests {
     }
 
     private static HttpResponse<String> post(GatewayHttpClient http, String deviceName, String body, int qos) {
-        return http.post("/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + deviceName + "/user/chaos?qos=" + qos,
-                "text/plain", body.getBytes(StandardCharsets.UTF_8));
+        return http.post(TestDevices.devicePath(deviceName) + "/user/chaos?qos=" + qos, "text/plain",
+                body.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String device(int i) {

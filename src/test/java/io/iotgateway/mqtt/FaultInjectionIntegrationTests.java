@@ -1,4 +1,4 @@
-package io.iotgateway.message;
+package io.iotgateway.mqtt;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -10,15 +10,17 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
+import io.iotgateway.testsupport.ClassResource;
 import io.iotgateway.testsupport.FaultProxy;
-import io.iotgateway.testsupport.MosquittoBroker;
+import io.iotgateway.testsupport.GatewayHttpClient;
+import io.iotgateway.testsupport.MosquittoBrokerExtension;
 import io.iotgateway.testsupport.MqttTestSubscriber;
-import org.junit.jupiter.api.AfterAll;
+import io.iotgateway.testsupport.TestDevices;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,15 +37,16 @@ import static org.awaitility.Awaitility.await;
  * Network faults between the gateway and the platform, injected by a TCP proxy: a black-hole partition (every
  * byte silently dropped, no socket error on either side) and connections reset under the gateway.
  */
-@EnabledIfMosquittoInstalled
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(TestDevices.FixedTimestampSigning.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultInjectionIntegrationTests {
 
-    private static final SharedBroker broker = new SharedBroker(TestDevices::brokerConfig);
+    @RegisterExtension
+    static final MosquittoBrokerExtension broker = MosquittoBrokerExtension.of(TestDevices::brokerConfig);
 
-    private static FaultProxy proxy;
+    @RegisterExtension
+    static final ClassResource<FaultProxy> proxy = ClassResource.of(FaultInjectionIntegrationTests::startProxy);
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -54,7 +57,7 @@ class FaultInjectionIntegrationTests {
 
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry registry) {
-        registry.add("gateway.platform.endpoint", () -> proxy().uri());
+        registry.add("gateway.platform.endpoint", () -> proxy.get().uri());
         registry.add("gateway.mqtt.completion-timeout", () -> "1s");
         registry.add("gateway.mqtt.reconnect-backoff", () -> "200ms");
         registry.add("gateway.mqtt.reconnect-backoff-max", () -> "1s");
@@ -62,35 +65,25 @@ class FaultInjectionIntegrationTests {
         TestDevices.register(registry);
     }
 
-    static synchronized FaultProxy proxy() {
-        if (proxy == null) {
-            URI upstream = URI.create(broker.uri());
-            proxy = FaultProxy.start(upstream.getHost(), upstream.getPort());
-        }
-        return proxy;
-    }
-
-    @AfterAll
-    static void stop() {
-        proxy.close();
-        broker.close();
+    private static FaultProxy startProxy() {
+        URI upstream = URI.create(broker.uri());
+        return FaultProxy.start(upstream.getHost(), upstream.getPort());
     }
 
     @Test
     @Order(1)
     void aBlackHoleIsFoundByTheMissingPubackAndLaterRequestsFailFastWithoutPublishing() throws Exception {
         GatewayHttpClient http = new GatewayHttpClient(this.port);
-        MosquittoBroker mosquitto = broker.get();
-        try (MqttTestSubscriber subscriber = MqttTestSubscriber.connect(mosquitto.uri(), TestDevices.OBSERVER,
-                TestDevices.OBSERVER_PASSWORD, PublishScenario.TOPIC)) {
+        try (MqttTestSubscriber subscriber = MqttTestSubscriber.connect(broker.uri(), TestDevices.OBSERVER,
+                TestDevices.OBSERVER_PASSWORD, TestDevices.SHEEP_TOPIC)) {
             assertThat(post(http, "before").statusCode()).isEqualTo(200);
 
-            proxy().blackHole();
+            proxy.get().blackHole();
             try {
                 duringTheBlackHole(http);
             }
             finally {
-                proxy().heal();
+                proxy.get().heal();
             }
 
             await().atMost(BOUND).pollInterval(Duration.ofMillis(200))
@@ -134,7 +127,7 @@ class FaultInjectionIntegrationTests {
         await().atMost(BOUND).until(() -> post(http, "ready").statusCode() == 200);
         Instant droppedAt = Instant.now();
 
-        proxy().dropConnections();
+        proxy.get().dropConnections();
 
         await().atMost(BOUND).untilAsserted(() -> {
         JsonNode connection = JSON.readTree(http.get(devicePath()).body()).get("connection");
@@ -149,10 +142,10 @@ class FaultInjectionIntegrationTests {
     }
 
     private static String devicePath() {
-        return "/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + TestDevices.MOSHEEP;
+        return TestDevices.devicePath(TestDevices.MOSHEEP);
     }
 
     private static HttpResponse<String> post(GatewayHttpClient http, String body) {
-        return http.post(PublishScenario.PATH, "text/plain", body.getBytes(StandardCharsets.UTF_8));
+        return http.post(TestDevices.SHEEP_PATH, "text/plain", body.getBytes(StandardCharsets.UTF_8));
     }
 }

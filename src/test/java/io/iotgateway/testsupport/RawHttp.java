@@ -1,4 +1,4 @@
-package io.iotgateway.security;
+package io.iotgateway.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,22 +13,23 @@ import java.util.Map;
 
 /**
  * HTTP/1.1 over a plain socket, for requests no well-behaved client would send: raw bytes in the request line,
- * encoded slashes kept as they are, oversized headers. One request per connection.
+ * encoded slashes kept as they are, oversized headers, a head that declares a body it never sends. One request per
+ * connection. Everything else goes through {@link GatewayHttpClient}.
  */
-final class RawHttp {
+public final class RawHttp {
 
     private final int port;
 
-    RawHttp(int port) {
+    public RawHttp(int port) {
         this.port = port;
     }
 
     /** Sends {@code head} (request line and headers, without the blank line) and {@code body}; reads the answer. */
-    Answer send(String head, byte[] body) throws IOException {
+    public Answer send(String head, byte[] body) throws IOException {
         return send(head.getBytes(StandardCharsets.UTF_8), body);
     }
 
-    Answer send(byte[] head, byte[] body) throws IOException {
+    public Answer send(byte[] head, byte[] body) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", this.port), 5000);
             socket.setSoTimeout(15_000);
@@ -53,7 +54,7 @@ final class RawHttp {
     }
 
     /** Sends a request whose head declares its own framing; sends no body and reads the answer. */
-    Answer sendHeadOnly(String head) throws IOException {
+    public Answer sendHeadOnly(String head) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", this.port), 5000);
             socket.setSoTimeout(15_000);
@@ -66,7 +67,7 @@ final class RawHttp {
     }
 
     /** A parsed answer: status, headers (lower-case names, last value wins) and body. */
-    record Answer(int status, Map<String, String> headers, String body) {
+    public record Answer(int status, Map<String, String> headers, String body) {
 
         static Answer read(InputStream in) throws IOException {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -101,7 +102,7 @@ final class RawHttp {
             return new Answer(Integer.parseInt(lines[0].substring(9, 12)), headers, text.substring(end + 4));
         }
 
-        String contentType() {
+        public String contentType() {
             return this.headers.getOrDefault("content-type", "");
         }
     }

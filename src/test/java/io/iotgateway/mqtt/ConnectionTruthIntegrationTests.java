@@ -1,18 +1,19 @@
-package io.iotgateway.message;
+package io.iotgateway.mqtt;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
-import io.iotgateway.testsupport.EnabledIfMosquittoInstalled;
-import io.iotgateway.testsupport.MosquittoBroker;
+import io.iotgateway.testsupport.GatewayHttpClient;
+import io.iotgateway.testsupport.MosquittoBrokerExtension;
+import io.iotgateway.testsupport.TestDevices;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,13 +31,13 @@ import static org.awaitility.Awaitility.await;
  * request has used yet (the warm-up's): a kick is seen and classified as a kick within seconds, and a broker
  * restart is an outage, after which the devices are connected again without a request having to find out.
  */
-@EnabledIfMosquittoInstalled
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(TestDevices.FixedTimestampSigning.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConnectionTruthIntegrationTests {
 
-    private static final SharedBroker broker = new SharedBroker(TestDevices::brokerConfig);
+    @RegisterExtension
+    static final MosquittoBrokerExtension broker = MosquittoBrokerExtension.of(TestDevices::brokerConfig);
 
     private static final Duration BOUND = Duration.ofSeconds(10);
 
@@ -47,18 +48,9 @@ class ConnectionTruthIntegrationTests {
 
     @DynamicPropertySource
     static void gatewayProperties(DynamicPropertyRegistry registry) {
-        registry.add("gateway.platform.endpoint", () -> broker().uri());
+        registry.add("gateway.platform.endpoint", broker::uri);
         registry.add("gateway.mqtt.warm-up", () -> "true");
         TestDevices.register(registry);
-    }
-
-    static MosquittoBroker broker() {
-        return broker.get();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
     }
 
     @Test
@@ -70,7 +62,7 @@ class ConnectionTruthIntegrationTests {
 
         Instant restartedAt = Instant.now();
 
-        broker().restart();
+        broker.restart();
 
         // logged in again by the gateway itself: connected anew after the restart, no request sent
         await().atMost(BOUND).untilAsserted(() -> {
@@ -92,11 +84,11 @@ class ConnectionTruthIntegrationTests {
         awaitState(http, TestDevices.MOSHEEP, "CONNECTED");
         awaitState(http, TestDevices.HERD, "CONNECTED");
 
-        broker().kill();
+        broker.kill();
         // refused TCP connections meanwhile: no CONNECT reaches the platform, none counts against its 5 a minute
         Thread.sleep(10_000);
         Instant restartedAt = Instant.now();
-        broker().restart();
+        broker.restart();
 
         // the back-off after 10 s of refusals is at most 1.2 + 2.4 + 4.8 + 9.6 s (jitter included)
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
@@ -116,7 +108,7 @@ class ConnectionTruthIntegrationTests {
         awaitState(http, TestDevices.HERD, "CONNECTED");
         awaitState(http, TestDevices.MOSHEEP, "CONNECTED");
 
-        MqttClient intruder = TestDevices.loginAs(broker().uri(), TestDevices.MOSHEEP);
+        MqttClient intruder = TestDevices.loginAs(broker.uri(), TestDevices.MOSHEEP);
         try {
             // within about a second: the socket is gone, and the other device stayed connected throughout
             await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(device(http, TestDevices.MOSHEEP))
@@ -141,11 +133,11 @@ class ConnectionTruthIntegrationTests {
     }
 
     private static String device(GatewayHttpClient http, String deviceName) {
-        return http.get("/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + deviceName).body();
+        return http.get(TestDevices.devicePath(deviceName)).body();
     }
 
     private static HttpResponse<String> post(GatewayHttpClient http, String deviceName) {
-        return http.post("/api/v1/devices/" + TestDevices.PRODUCT_KEY + "/" + deviceName + "/user/sheep", "text/plain",
+        return http.post(TestDevices.devicePath(deviceName) + "/user/sheep", "text/plain",
                 "baa".getBytes(StandardCharsets.UTF_8));
     }
 }
