@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,6 +45,10 @@ public final class FaultProxy implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private static final int CHUNK_BYTES = 16 * 1024;
+
+    private static final int BELOW_EPHEMERAL_FROM = 12_000;
+
+    private static final int BELOW_EPHEMERAL_TO = 32_000;
 
     private static final Traffic PASS_THROUGH = new Traffic(false, Duration.ZERO);
 
@@ -80,7 +85,7 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Listens on a free loopback port and forwards every connection to the upstream server, until closed. */
     public static FaultProxy start(String upstreamHost, int upstreamPort) {
-        FaultProxy proxy = new FaultProxy(new InetSocketAddress(upstreamHost, upstreamPort), listen(0));
+        FaultProxy proxy = new FaultProxy(new InetSocketAddress(upstreamHost, upstreamPort), listenBelowEphemeral());
         proxy.acceptOn(proxy.listener);
         return proxy;
     }
@@ -182,6 +187,25 @@ public final class FaultProxy implements AutoCloseable {
     private void leaveBlackHole(Traffic next) {
         this.traffic = next;
         this.links.stream().filter(link -> link.endHeldBack).forEach(link -> link.close(link.endWasReset));
+    }
+
+    /**
+     * A port below the kernel's ephemeral range (Linux hands out 32768 and up for port 0): {@link #refuse()} lets go
+     * of it until {@link #heal()}, and a port from that range could meanwhile be given to any other test that asks
+     * for a free one, which would then answer in the proxy's place (seen when the keep-alive test started its
+     * gateway beside this one).
+     */
+    private static ServerSocket listenBelowEphemeral() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(BELOW_EPHEMERAL_FROM, BELOW_EPHEMERAL_TO);
+            try {
+                return listen(port);
+            }
+            catch (UncheckedIOException taken) {
+                // in use: another
+            }
+        }
+        throw new IllegalStateException("No free loopback port in " + BELOW_EPHEMERAL_FROM + ".." + BELOW_EPHEMERAL_TO);
     }
 
     private static ServerSocket listen(int port) {
