@@ -65,13 +65,7 @@ class ConnectionTruthIntegrationTests {
         broker.restart();
 
         // logged in again by the gateway itself: connected anew after the restart, no request sent
-        await().atMost(BOUND).untilAsserted(() -> {
-            for (String deviceName : new String[] { TestDevices.MOSHEEP, TestDevices.HERD }) {
-                JsonNode connection = JSON.readTree(device(http, deviceName)).get("connection");
-                assertThat(connection.get("state").asString()).isEqualTo("CONNECTED");
-                assertThat(Instant.parse(connection.get("lastConnectedAt").asString())).isAfter(restartedAt);
-            }
-        });
+        awaitConnectedAgainAfter(http, restartedAt, BOUND);
         assertThat(http.get("/actuator/health").body()).doesNotContain("device-kicked");
         assertThat(http.get("/actuator/metrics/gateway.connections.kicks").body()).contains("\"value\":0.0");
         assertThat(post(http, TestDevices.MOSHEEP).statusCode()).isEqualTo(200);
@@ -91,13 +85,7 @@ class ConnectionTruthIntegrationTests {
         broker.restart();
 
         // the back-off after 10 s of refusals is at most 1.2 + 2.4 + 4.8 + 9.6 s (jitter included)
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            for (String deviceName : new String[] { TestDevices.MOSHEEP, TestDevices.HERD }) {
-                JsonNode connection = JSON.readTree(device(http, deviceName)).get("connection");
-                assertThat(connection.get("state").asString()).isEqualTo("CONNECTED");
-                assertThat(Instant.parse(connection.get("lastConnectedAt").asString())).isAfter(restartedAt);
-            }
-        });
+        awaitConnectedAgainAfter(http, restartedAt, Duration.ofSeconds(15));
         assertThat(http.get("/actuator/health").body()).doesNotContain("device-kicked", "connect-limited");
     }
 
@@ -126,6 +114,17 @@ class ConnectionTruthIntegrationTests {
             intruder.disconnect();
             intruder.close();
         }
+    }
+
+    /** Both devices logged in anew since {@code instant}: by the gateway itself, no request was sent. */
+    private static void awaitConnectedAgainAfter(GatewayHttpClient http, Instant instant, Duration bound) {
+        await().atMost(bound).untilAsserted(() -> {
+            for (String deviceName : new String[] { TestDevices.MOSHEEP, TestDevices.HERD }) {
+                JsonNode connection = JSON.readTree(device(http, deviceName)).get("connection");
+                assertThat(connection.get("state").asString()).isEqualTo("CONNECTED");
+                assertThat(Instant.parse(connection.get("lastConnectedAt").asString())).isAfter(instant);
+            }
+        });
     }
 
     private static void awaitState(GatewayHttpClient http, String deviceName, String state) {

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import io.iotgateway.testsupport.GatewayHttpClient;
+import io.iotgateway.testsupport.TestDevices;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,12 +42,7 @@ class ManyDevicesIntegrationTests {
     static void devices(DynamicPropertyRegistry registry) {
         registry.add("gateway.mqtt.warm-up", () -> "true");
         registry.add("gateway.mqtt.max-connects-per-second", () -> "200");
-        for (int i = 0; i < DEVICES; i++) {
-            String deviceName = "herd" + i;
-            registry.add("gateway.devices[" + i + "].product-key", () -> "a61QmwQD5ZF");
-            registry.add("gateway.devices[" + i + "].device-name", () -> deviceName);
-            registry.add("gateway.devices[" + i + "].device-secret", () -> "herd-secret-" + deviceName);
-        }
+        TestDevices.registerNumbered(registry, "herd", DEVICES);
     }
 
     @Test

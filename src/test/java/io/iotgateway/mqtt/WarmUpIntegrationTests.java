@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import io.iotgateway.credential.DeviceId;
 import io.iotgateway.testsupport.GatewayHttpClient;
+import io.iotgateway.testsupport.TestDevices;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,12 +36,7 @@ class WarmUpIntegrationTests {
         registry.add("gateway.mqtt.warm-up", () -> "true");
         // the warm-up takes about 12 s at 8 of these 10 per second
         registry.add("gateway.mqtt.max-connects-per-second", () -> "10");
-        for (int i = 0; i < DEVICES; i++) {
-            String deviceName = "flock" + i;
-            registry.add("gateway.devices[" + i + "].product-key", () -> "a61QmwQD5ZF");
-            registry.add("gateway.devices[" + i + "].device-name", () -> deviceName);
-            registry.add("gateway.devices[" + i + "].device-secret", () -> "flock-secret-" + deviceName);
-        }
+        TestDevices.registerNumbered(registry, "flock", DEVICES);
     }
 
     @Test

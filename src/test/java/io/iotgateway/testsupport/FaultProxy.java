@@ -348,8 +348,9 @@ public final class FaultProxy implements AutoCloseable {
                 OutputStream out = to.getOutputStream();
                 for (int read = in.read(chunk); read >= 0; read = in.read(chunk)) {
                     if (forwards(read)) {
-                        out.write(chunk, 0, read);
+                        // counted first: the peer may have the bytes (and the test its answer) before write returns
                         forwarded.addAndGet(read);
+                        out.write(chunk, 0, read);
                     }
                 }
             }

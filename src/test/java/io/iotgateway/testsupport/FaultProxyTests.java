@@ -150,6 +150,8 @@ class FaultProxyTests {
         @Test
         void refuseRefusesNewConnectionsKeepsOpenOnesAndHealListensOnTheSamePort() throws IOException {
             try (Socket open = connect()) {
+                // connected means in the listener's backlog; closing it resets what the proxy has not accepted yet
+                await().atMost(TIMEOUT).until(() -> this.proxy.openConnections() == 1);
                 this.proxy.refuse();
 
                 assertThatExceptionOfType(ConnectException.class).isThrownBy(this::connect);

@@ -92,6 +92,19 @@ public final class TestDevices {
         }
     }
 
+    /**
+     * Configures {@code count} devices {@code <prefix>0} to {@code <prefix>N-1} of {@link #PRODUCT_KEY} for the
+     * embedded emulator, which accepts the secrets it is configured with (many-device tests).
+     */
+    public static void registerNumbered(DynamicPropertyRegistry registry, String prefix, int count) {
+        for (int i = 0; i < count; i++) {
+            String deviceName = prefix + i;
+            registry.add("gateway.devices[" + i + "].product-key", () -> PRODUCT_KEY);
+            registry.add("gateway.devices[" + i + "].device-name", () -> deviceName);
+            registry.add("gateway.devices[" + i + "].device-secret", () -> prefix + "-secret-" + deviceName);
+        }
+    }
+
     public static String expectedPassword(String deviceName) {
         String cid = PRODUCT_KEY + "." + deviceName;
         String content = "clientId" + cid + "deviceName" + deviceName + "productKey" + PRODUCT_KEY + "timestamp"
