@@ -16,7 +16,6 @@ import java.util.function.LongSupplier;
 import io.iotgateway.credential.CredentialService;
 import io.iotgateway.credential.DeviceCredentialsChanged;
 import io.iotgateway.credential.DeviceId;
-import io.iotgateway.limit.SlidingWindow;
 import io.iotgateway.mqtt.transport.PahoClasses;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
@@ -38,8 +37,8 @@ import org.springframework.scheduling.TaskScheduler;
  * The adapters are held here rather than registered as flows with {@code IntegrationFlowContext}: registering
  * makes each adapter a bean with its own channel and meters, and registering and destroying get slower with every
  * flow already registered (with 10,000 devices the warm-up fell to a third of its rate and shutdown took over 45 s;
- * see docs/performance.md). The adapter is initialised and started as a bean would be, with the application's bean
- * factory.
+ * see docs/performance.md). {@link DeviceConnectionFactory} initialises and starts each adapter as the context
+ * would.
  * <p>
  * Stops after the web server has drained its requests (phase 0, like Spring Integration's endpoints) and
  * disconnects every device in parallel. Start and stop are idempotent.
@@ -64,8 +63,6 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle, De
 
     private final ConnectionMetrics metrics;
 
-    private final SlidingWindow connectRate;
-
     private final BackgroundConnects backgroundConnects;
 
     private final Object lifecycle = new Object();
@@ -84,8 +81,7 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle, De
         this.clock = clock;
         this.scheduler = scheduler;
         this.metrics = new ConnectionMetrics(meterRegistry, this::countInState);
-        this.connectRate = factory.connectRate();
-        this.backgroundConnects = new BackgroundConnects(this.connectRate, this.nanoTime, scheduler);
+        this.backgroundConnects = new BackgroundConnects(factory.connectRate(), this.nanoTime, scheduler);
     }
 
     @Override
@@ -145,7 +141,7 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle, De
         if (this.connections.size() >= this.settings.maxConnections()) {
             evictLeastRecentlyUsed();
         }
-        return this.connections.computeIfAbsent(device, this::createConnection);
+        return this.connections.computeIfAbsent(device, id -> this.factory.create(id, this, this.metrics));
     }
 
     /** Makes room for one more connection by closing the least recently used one that has nothing in flight. */
@@ -166,10 +162,6 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle, De
         throw new GatewayException(ProblemType.DEVICE_BUSY, "The gateway holds its maximum of "
                 + this.settings.maxConnections() + " device connections and all are in use; retry shortly.")
             .retryAfter(Duration.ofSeconds(1));
-    }
-
-    private DeviceConnection createConnection(DeviceId device) {
-        return this.factory.create(device, this, this.metrics);
     }
 
     /**
