@@ -77,6 +77,8 @@ public final class FaultProxy implements AutoCloseable {
     // guarded by this; null while refusing
     private @Nullable ServerSocket listener;
 
+    private volatile @Nullable Thread acceptor;
+
     private FaultProxy(InetSocketAddress upstream, ServerSocket listener) {
         this.upstream = upstream;
         this.listener = listener;
@@ -121,6 +123,16 @@ public final class FaultProxy implements AutoCloseable {
     public synchronized void refuse() {
         closeQuietly(this.listener);
         this.listener = null;
+        // a socket closed under a blocked accept is released only once the accepting thread has left accept()
+        Thread waiting = this.acceptor;
+        if (waiting != null) {
+            try {
+                waiting.join(Duration.ofSeconds(5));
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Ends every fault: pass-through without delay, accepting again on the same port. */
@@ -222,7 +234,7 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private void acceptOn(ServerSocket server) {
-        fork("fault-proxy-accept-" + this.port, () -> {
+        this.acceptor = fork("fault-proxy-accept-" + this.port, () -> {
             while (true) {
                 Socket client;
                 try {
@@ -261,8 +273,8 @@ public final class FaultProxy implements AutoCloseable {
         fork("fault-proxy-down-" + client.getPort(), () -> link.pump(server, client, this.toClients));
     }
 
-    private void fork(String name, Runnable task) {
-        Thread.ofVirtual().name(name).start(() -> {
+    private Thread fork(String name, Runnable task) {
+        return Thread.ofVirtual().name(name).start(() -> {
             this.threads.add(Thread.currentThread());
             try {
                 if (!this.closed) {
