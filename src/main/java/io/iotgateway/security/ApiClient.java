@@ -2,14 +2,20 @@ package io.iotgateway.security;
 
 import java.util.Set;
 
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.AuthenticatedPrincipal;
+import org.springframework.security.core.Authentication;
+
 /**
- * An authenticated caller: its name, roles and the products it may act for.
+ * An authenticated caller: its name, roles and the products it may act for. It is the principal of the request's
+ * authentication, and its name the request's user principal name, which scopes the caller's
+ * {@code Idempotency-Key}s.
  *
  * @param name the client's configured name; the principal name the rest of the gateway sees
  * @param roles what it may do
  * @param products product keys it may publish for and see; {@code *} for all
  */
-public record ApiClient(String name, Set<ApiRole> roles, Set<String> products) {
+public record ApiClient(String name, Set<ApiRole> roles, Set<String> products) implements AuthenticatedPrincipal {
 
     static final String ALL_PRODUCTS = "*";
 
@@ -20,6 +26,17 @@ public record ApiClient(String name, Set<ApiRole> roles, Set<String> products) {
     public ApiClient {
         roles = Set.copyOf(roles);
         products = Set.copyOf(products);
+    }
+
+    @Override
+    public String getName() {
+        return this.name;
+    }
+
+    /** The request's authentication as this client, with its roles as authorities and no credentials. */
+    Authentication authentication() {
+        return UsernamePasswordAuthenticationToken.authenticated(this, null,
+                this.roles.stream().map(ApiRole::authority).toList());
     }
 
     public boolean hasRole(ApiRole role) {

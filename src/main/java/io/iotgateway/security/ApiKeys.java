@@ -12,12 +12,18 @@ import java.util.Set;
 import io.iotgateway.StartupRefusedException;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+
 /**
  * The configured clients, looked up by key. Only SHA-256 digests of the keys are held; a presented key is hashed
  * and compared with every digest in constant time (no early exit), so neither the comparison nor the position of
- * the matching client shows in the answer time.
+ * the matching client shows in the answer time. As an {@link AuthenticationProvider} it checks the key that
+ * {@link ApiKeyAuthenticationConverter} read.
  */
-final class ApiKeys {
+final class ApiKeys implements AuthenticationProvider {
 
     private final List<Entry> entries;
 
@@ -45,6 +51,20 @@ final class ApiKeys {
 
     int size() {
         return this.entries.size();
+    }
+
+    @Override
+    public Authentication authenticate(Authentication presented) {
+        if (!(presented.getCredentials() instanceof String key)) {
+            throw new BadCredentialsException("No API key.");
+        }
+        return find(key).map(ApiClient::authentication)
+            .orElseThrow(() -> new BadCredentialsException("The API key is not valid."));
+    }
+
+    @Override
+    public boolean supports(Class<?> authentication) {
+        return UsernamePasswordAuthenticationToken.class.isAssignableFrom(authentication);
     }
 
     /** The client whose key this is, if any. */

@@ -45,10 +45,9 @@ final class ProductScopeAuthorizationManager implements AuthorizationManager<Req
     public AuthorizationResult authorize(Supplier<? extends @Nullable Authentication> authentication,
             RequestAuthorizationContext context) {
         Authentication current = authentication.get();
-        if (!(current instanceof ApiClientAuthentication caller)) {
+        if (current == null || !current.isAuthenticated() || !(current.getPrincipal() instanceof ApiClient client)) {
             return new AuthorizationDecision(false);
         }
-        ApiClient client = caller.client();
         if (this.anyOfRoles.stream().noneMatch(client::hasRole)) {
             return new AuthorizationDecision(false);
         }

@@ -36,8 +36,7 @@ class SecurityConfiguration {
             "/swagger-ui/**", "/error" };
 
     // open modes: whatever the request carries, it acts as the all-products client
-    private static final AuthenticationManager OPEN_ACCESS = presented -> new ApiClientAuthentication(
-            ApiClient.OPEN_ACCESS);
+    private static final AuthenticationManager OPEN_ACCESS = presented -> ApiClient.OPEN_ACCESS.authentication();
 
     /**
      * Spring Security would observe every request, every filter of its chain, every authentication and every
@@ -50,6 +49,7 @@ class SecurityConfiguration {
         return SecurityObservationSettings.noObservations();
     }
 
+    /** As an authentication provider bean it also keeps Boot from creating its default user and password. */
     @Bean
     ApiKeys apiKeys(GatewaySecurityProperties security) {
         return new ApiKeys(security.clients());
@@ -65,12 +65,6 @@ class SecurityConfiguration {
         return new SandboxAddress(mode, management.getIfAvailable());
     }
 
-    /** As a bean it also keeps Boot from creating its default user with a generated password. */
-    @Bean
-    ApiKeyAuthenticationProvider apiKeyAuthenticationProvider(ApiKeys keys) {
-        return new ApiKeyAuthenticationProvider(keys);
-    }
-
     @Bean
     AuthenticationFailureLimit authenticationFailureLimit(GatewaySecurityProperties security) {
         return new AuthenticationFailureLimit(security.failureLimit(), Ticker.systemTicker());
@@ -83,7 +77,7 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain gatewaySecurityFilterChain(HttpSecurity http, AccessMode mode,
-            ApiKeyAuthenticationProvider apiKeys, AuthenticationFailureLimit failureLimit,
+            ApiKeys apiKeys, AuthenticationFailureLimit failureLimit,
             ProblemResponseWriter problems, SecurityMetrics metrics) throws Exception {
         ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems, metrics);
         // an open mode has no keys to guess
@@ -127,11 +121,11 @@ class SecurityConfiguration {
             .authenticated();
     }
 
-    private static AuthenticationFilter authenticationFilter(AccessMode mode, ApiKeyAuthenticationProvider apiKeys,
+    private static AuthenticationFilter authenticationFilter(AccessMode mode, ApiKeys apiKeys,
             ProblemAuthenticationEntryPoint entryPoint, AuthenticationFailureLimit failureLimit) {
         AuthenticationFilter filter = (mode == AccessMode.API_KEYS)
                 ? new AuthenticationFilter(new ProviderManager(apiKeys), new ApiKeyAuthenticationConverter())
-                : new AuthenticationFilter(OPEN_ACCESS, request -> new PresentedApiKey("open-access"));
+                : new AuthenticationFilter(OPEN_ACCESS, request -> ApiKeyAuthenticationConverter.presented("open-access"));
         // an API call carries its key every time: no redirect, no session, just continue the chain
         filter.setSuccessHandler((request, response, authentication) -> {
         });
