@@ -20,11 +20,17 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 import io.iotgateway.credential.CredentialService;
+import io.iotgateway.emulator.thing.AlinkCheck;
 import io.moquette.broker.ClientDescriptor;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttQoS;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import org.springframework.core.io.DefaultResourceLoader;
 
 /**
  * An embedded MQTT broker (Moquette) that behaves like Alibaba Cloud IoT Platform for device logins and publishes:
@@ -52,6 +58,8 @@ public final class PlatformEmulator {
 
     private final LoginCheck loginCheck;
 
+    private final ThingModels thingModels;
+
     private final Server server = new Server();
 
     private final ExecutorService disconnector;
@@ -66,6 +74,7 @@ public final class PlatformEmulator {
      * Creates a stopped emulator.
      * @param properties where to listen and which limits to apply
      * @param credentials the devices that may log in; consulted at every CONNECT, so devices added later count
+     * @throws IllegalArgumentException when a configured thing model cannot be read
      */
     public PlatformEmulator(EmulatorProperties properties, CredentialService credentials) {
         if (properties.keepAliveMin().compareTo(properties.keepAliveMax()) > 0) {
@@ -75,6 +84,7 @@ public final class PlatformEmulator {
         this.inbox = new EmulatorInbox(properties.receivedLogSize());
         this.publishPolicy = new PublishPolicy(properties.maxPayload().toBytes());
         this.loginCheck = new LoginCheck(credentials);
+        this.thingModels = ThingModels.load(properties.thingModels(), new DefaultResourceLoader());
         // disconnects run off Moquette's threads: the topic hook is called on a session loop
         this.disconnector = Executors.newSingleThreadExecutor(
                 Thread.ofPlatform().daemon().name("iot-emulator-disconnect").factory());
@@ -89,8 +99,12 @@ public final class PlatformEmulator {
         if (!this.started.compareAndSet(false, true)) {
             throw new IllegalStateException("The emulator was already started");
         }
+        Clock clock = Clock.systemUTC();
+        PlatformReplies replies = new PlatformReplies(this.thingModels, new AlinkCheck(clock), new NtpResponder(clock),
+                this::publishToDevice);
         PlatformInterceptor interceptor = new PlatformInterceptor(this.properties.keepAliveMin(),
-                this.properties.keepAliveMax(), this.publishPolicy, this.inbox, this::disconnect, Clock.systemUTC());
+                this.properties.keepAliveMax(), this.publishPolicy, this.inbox, this::disconnect, replies::answer,
+                clock);
         int listenPort = freePort(this.properties.port());
         try {
             this.server.startServer(new MemoryConfig(brokerConfig(listenPort)), List.of(interceptor), null,
@@ -202,6 +216,17 @@ public final class PlatformEmulator {
         this.disconnector.shutdownNow();
         this.server.stopServer();
         logger.info("IoT Platform emulator stopped");
+    }
+
+    /** Sends at QoS 1: Moquette delivers at the QoS the device subscribed with, 0 or 1. */
+    private void publishToDevice(String topic, byte[] payload) {
+        this.server.internalPublish(MqttMessageBuilders.publish()
+            .topicName(topic)
+            .qos(MqttQoS.AT_LEAST_ONCE)
+            .retained(false)
+            .messageId(1)
+            .payload(Unpooled.wrappedBuffer(payload))
+            .build(), "iot-platform-emulator");
     }
 
     private void disconnect(String clientId) {
