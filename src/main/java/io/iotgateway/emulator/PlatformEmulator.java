@@ -2,10 +2,7 @@ package io.iotgateway.emulator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -14,9 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 import io.iotgateway.credential.CredentialService;
@@ -62,6 +57,8 @@ public final class PlatformEmulator {
 
     private final Server server = new Server();
 
+    private final FrontDoor frontDoor = new FrontDoor();
+
     private final ExecutorService disconnector;
 
     private final AtomicBoolean started = new AtomicBoolean();
@@ -105,23 +102,31 @@ public final class PlatformEmulator {
         PlatformInterceptor interceptor = new PlatformInterceptor(this.properties.keepAliveMin(),
                 this.properties.keepAliveMax(), this.publishPolicy, this.inbox, this::disconnect, replies::answer,
                 clock);
-        int listenPort = freePort(this.properties.port());
+        int brokerPort = BrokerPort.free();
         try {
-            this.server.startServer(new MemoryConfig(brokerConfig(listenPort)), List.of(interceptor), null,
+            this.server.startServer(new MemoryConfig(brokerConfig(brokerPort)), List.of(interceptor), null,
                     new PlatformAuthenticator(this.loginCheck, this.inbox),
                     new PlatformAuthorizator(this.publishPolicy, this.inbox, this::disconnect));
         }
         catch (IOException ex) {
             throw new UncheckedIOException("The IoT Platform emulator could not start", ex);
         }
-        awaitListening(listenPort);
-        this.port = listenPort;
+        try {
+            BrokerPort.awaitListening(brokerPort, PORT_WAIT);
+            this.port = this.frontDoor.open(this.properties.host(), this.properties.port(),
+                    new InetSocketAddress(BrokerPort.LOOPBACK, brokerPort));
+        }
+        catch (RuntimeException ex) {
+            stop();
+            throw ex;
+        }
         return this;
     }
 
     private Properties brokerConfig(int listenPort) {
         Properties config = new Properties();
-        config.setProperty("host", this.properties.host());
+        // clients reach it through the front door only
+        config.setProperty("host", BrokerPort.LOOPBACK);
         config.setProperty("port", Integer.toString(listenPort));
         // Moquette's default posts telemetry to an internet host and writes files under data/
         config.setProperty("telemetry_enabled", "false");
@@ -134,45 +139,6 @@ public final class PlatformEmulator {
         // one interceptor thread keeps connect, publish and disconnect events in order
         config.setProperty("intercept.thread_pool.size", "1");
         return config;
-    }
-
-    /**
-     * The configured port if it is free, or any free port for 0, checked by binding it here first. Moquette can bind
-     * port 0 itself, but it reports the bound port through a plain {@code HashMap} that its {@code getPort()} also
-     * writes into ({@code computeIfAbsent} with 0): asked while the bind completes, the two writes can race and the
-     * port read as 0 for good (seen in CI). And a port taken by another process would still accept connections.
-     */
-    private int freePort(int wanted) {
-        try (ServerSocket socket = new ServerSocket(wanted, 1, InetAddress.getByName(this.properties.host()))) {
-            return socket.getLocalPort();
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException("The IoT Platform emulator cannot listen on " + this.properties.host() + ":"
-                    + wanted + " (is the port taken?)", ex);
-        }
-    }
-
-    /** Moquette binds after startServer returns: waits until the port takes connections. */
-    private void awaitListening(int listenPort) {
-        long deadline = System.nanoTime() + PORT_WAIT.toNanos();
-        while (!accepts(listenPort)) {
-            if (System.nanoTime() > deadline) {
-                stop();
-                throw new IllegalStateException("The IoT Platform emulator is not listening on port " + listenPort
-                        + " after " + PORT_WAIT);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
-    }
-
-    private boolean accepts(int listenPort) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host().replace("[", "").replace("]", ""), listenPort), 200);
-            return true;
-        }
-        catch (IOException ex) {
-            return false;
-        }
     }
 
     /** The port the emulator listens on; known once started. */
@@ -214,6 +180,7 @@ public final class PlatformEmulator {
             return;
         }
         this.disconnector.shutdownNow();
+        this.frontDoor.close();
         this.server.stopServer();
         logger.info("IoT Platform emulator stopped");
     }
