@@ -1,6 +1,7 @@
 package io.iotgateway.emulator;
 
 import java.time.Duration;
+import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -22,6 +23,9 @@ import org.springframework.validation.annotation.Validated;
  * @param keepAliveMax longest MQTT keep-alive accepted; the platform refuses more than 1200 s
  * @param demoDevice the device registered at start so the gateway works out of the box
  * @param receivedLogSize how many received messages the emulator keeps for inspection; older ones are dropped
+ * @param thingModels the TSL JSON (a Spring resource location) of each product whose property and event posts the
+ *        emulator checks, by product key; the demo product {@value ThingModels#DEMO_PRODUCT} has one unless set here,
+ *        and a blank location means no model (every identifier accepted)
  */
 @Validated
 @ConfigurationProperties("gateway.emulator")
@@ -32,7 +36,12 @@ public record EmulatorProperties(
         @DefaultValue("30s") Duration keepAliveMin,
         @DefaultValue("1200s") Duration keepAliveMax,
         @DefaultValue @Valid DemoDevice demoDevice,
-        @DefaultValue("1000") @Min(1) int receivedLogSize) {
+        @DefaultValue("1000") @Min(1) int receivedLogSize,
+        @DefaultValue Map<String, String> thingModels) {
+
+    public EmulatorProperties {
+        thingModels = (thingModels != null) ? Map.copyOf(thingModels) : Map.of();
+    }
 
     /**
      * A device registered into the in-memory credential service at every start, with a fresh random secret.

@@ -2,10 +2,7 @@ package io.iotgateway.emulator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -14,17 +11,21 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 import io.iotgateway.credential.CredentialService;
+import io.iotgateway.emulator.thing.AlinkCheck;
 import io.moquette.broker.ClientDescriptor;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttQoS;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import org.springframework.core.io.DefaultResourceLoader;
 
 /**
  * An embedded MQTT broker (Moquette) that behaves like Alibaba Cloud IoT Platform for device logins and publishes:
@@ -52,7 +53,11 @@ public final class PlatformEmulator {
 
     private final LoginCheck loginCheck;
 
+    private final ThingModels thingModels;
+
     private final Server server = new Server();
+
+    private final FrontDoor frontDoor = new FrontDoor();
 
     private final ExecutorService disconnector;
 
@@ -66,6 +71,7 @@ public final class PlatformEmulator {
      * Creates a stopped emulator.
      * @param properties where to listen and which limits to apply
      * @param credentials the devices that may log in; consulted at every CONNECT, so devices added later count
+     * @throws IllegalArgumentException when a configured thing model cannot be read
      */
     public PlatformEmulator(EmulatorProperties properties, CredentialService credentials) {
         if (properties.keepAliveMin().compareTo(properties.keepAliveMax()) > 0) {
@@ -75,6 +81,7 @@ public final class PlatformEmulator {
         this.inbox = new EmulatorInbox(properties.receivedLogSize());
         this.publishPolicy = new PublishPolicy(properties.maxPayload().toBytes());
         this.loginCheck = new LoginCheck(credentials);
+        this.thingModels = ThingModels.load(properties.thingModels(), new DefaultResourceLoader());
         // disconnects run off Moquette's threads: the topic hook is called on a session loop
         this.disconnector = Executors.newSingleThreadExecutor(
                 Thread.ofPlatform().daemon().name("iot-emulator-disconnect").factory());
@@ -89,25 +96,37 @@ public final class PlatformEmulator {
         if (!this.started.compareAndSet(false, true)) {
             throw new IllegalStateException("The emulator was already started");
         }
+        Clock clock = Clock.systemUTC();
+        PlatformReplies replies = new PlatformReplies(this.thingModels, new AlinkCheck(clock), new NtpResponder(clock),
+                this::publishToDevice);
         PlatformInterceptor interceptor = new PlatformInterceptor(this.properties.keepAliveMin(),
-                this.properties.keepAliveMax(), this.publishPolicy, this.inbox, this::disconnect, Clock.systemUTC());
-        int listenPort = freePort(this.properties.port());
+                this.properties.keepAliveMax(), this.publishPolicy, this.inbox, this::disconnect, replies::answer,
+                clock);
+        int brokerPort = BrokerPort.free();
         try {
-            this.server.startServer(new MemoryConfig(brokerConfig(listenPort)), List.of(interceptor), null,
+            this.server.startServer(new MemoryConfig(brokerConfig(brokerPort)), List.of(interceptor), null,
                     new PlatformAuthenticator(this.loginCheck, this.inbox),
                     new PlatformAuthorizator(this.publishPolicy, this.inbox, this::disconnect));
         }
         catch (IOException ex) {
             throw new UncheckedIOException("The IoT Platform emulator could not start", ex);
         }
-        awaitListening(listenPort);
-        this.port = listenPort;
+        try {
+            BrokerPort.awaitListening(brokerPort, PORT_WAIT);
+            this.port = this.frontDoor.open(this.properties.host(), this.properties.port(),
+                    new InetSocketAddress(BrokerPort.LOOPBACK, brokerPort));
+        }
+        catch (RuntimeException ex) {
+            stop();
+            throw ex;
+        }
         return this;
     }
 
     private Properties brokerConfig(int listenPort) {
         Properties config = new Properties();
-        config.setProperty("host", this.properties.host());
+        // clients reach it through the front door only
+        config.setProperty("host", BrokerPort.LOOPBACK);
         config.setProperty("port", Integer.toString(listenPort));
         // Moquette's default posts telemetry to an internet host and writes files under data/
         config.setProperty("telemetry_enabled", "false");
@@ -120,45 +139,6 @@ public final class PlatformEmulator {
         // one interceptor thread keeps connect, publish and disconnect events in order
         config.setProperty("intercept.thread_pool.size", "1");
         return config;
-    }
-
-    /**
-     * The configured port if it is free, or any free port for 0, checked by binding it here first. Moquette can bind
-     * port 0 itself, but it reports the bound port through a plain {@code HashMap} that its {@code getPort()} also
-     * writes into ({@code computeIfAbsent} with 0): asked while the bind completes, the two writes can race and the
-     * port read as 0 for good (seen in CI). And a port taken by another process would still accept connections.
-     */
-    private int freePort(int wanted) {
-        try (ServerSocket socket = new ServerSocket(wanted, 1, InetAddress.getByName(this.properties.host()))) {
-            return socket.getLocalPort();
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException("The IoT Platform emulator cannot listen on " + this.properties.host() + ":"
-                    + wanted + " (is the port taken?)", ex);
-        }
-    }
-
-    /** Moquette binds after startServer returns: waits until the port takes connections. */
-    private void awaitListening(int listenPort) {
-        long deadline = System.nanoTime() + PORT_WAIT.toNanos();
-        while (!accepts(listenPort)) {
-            if (System.nanoTime() > deadline) {
-                stop();
-                throw new IllegalStateException("The IoT Platform emulator is not listening on port " + listenPort
-                        + " after " + PORT_WAIT);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
-    }
-
-    private boolean accepts(int listenPort) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host().replace("[", "").replace("]", ""), listenPort), 200);
-            return true;
-        }
-        catch (IOException ex) {
-            return false;
-        }
     }
 
     /** The port the emulator listens on; known once started. */
@@ -200,8 +180,20 @@ public final class PlatformEmulator {
             return;
         }
         this.disconnector.shutdownNow();
+        this.frontDoor.close();
         this.server.stopServer();
         logger.info("IoT Platform emulator stopped");
+    }
+
+    /** Sends at QoS 1: Moquette delivers at the QoS the device subscribed with, 0 or 1. */
+    private void publishToDevice(String topic, byte[] payload) {
+        this.server.internalPublish(MqttMessageBuilders.publish()
+            .topicName(topic)
+            .qos(MqttQoS.AT_LEAST_ONCE)
+            .retained(false)
+            .messageId(1)
+            .payload(Unpooled.wrappedBuffer(payload))
+            .build(), "iot-platform-emulator");
     }
 
     private void disconnect(String clientId) {

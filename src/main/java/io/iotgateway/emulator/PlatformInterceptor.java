@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moquette's event hook. It enforces what the login and topic hooks cannot see: the keep-alive range, one
- * connection per device, QoS 2 and the payload size; and it records accepted messages into the inbox.
+ * connection per device, QoS 2 and the payload size; and it records accepted messages into the inbox and hands them
+ * to the platform's replies.
  * <p>
  * Moquette calls it after the fact, on one interceptor thread in event order: after CONNACK for a login and after
  * PUBACK (QoS 1) or PUBREC (QoS 2) for a publish. So where the platform refuses the CONNECT or the PUBLISH, the
@@ -51,6 +52,8 @@ final class PlatformInterceptor extends AbstractInterceptHandler {
 
     private final Consumer<String> disconnect;
 
+    private final Consumer<ReceivedMessage> replies;
+
     private final Clock clock;
 
     // connections whose login was accepted, by MQTT client id and by device
@@ -62,12 +65,13 @@ final class PlatformInterceptor extends AbstractInterceptHandler {
     private final Set<String> refusedClients = ConcurrentHashMap.newKeySet();
 
     PlatformInterceptor(Duration keepAliveMin, Duration keepAliveMax, PublishPolicy policy, EmulatorInbox inbox,
-            Consumer<String> disconnect, Clock clock) {
+            Consumer<String> disconnect, Consumer<ReceivedMessage> replies, Clock clock) {
         this.keepAliveMin = keepAliveMin;
         this.keepAliveMax = keepAliveMax;
         this.policy = policy;
         this.inbox = inbox;
         this.disconnect = disconnect;
+        this.replies = replies;
         this.clock = clock;
     }
 
@@ -156,7 +160,10 @@ final class PlatformInterceptor extends AbstractInterceptHandler {
         logger.info("Emulator received on '{}' from client '{}' (QoS {}, {} bytes): {}",
                 LogText.escape(message.getTopicName()), LogText.escape(clientId), qos, payload.length,
                 preview(payload));
-        this.inbox.record(new ReceivedMessage(message.getTopicName(), payload, qos, clientId, this.clock.instant()));
+        ReceivedMessage received = new ReceivedMessage(message.getTopicName(), payload, qos, clientId,
+                this.clock.instant());
+        this.inbox.record(received);
+        this.replies.accept(received);
     }
 
     private void forget(@Nullable String clientId) {

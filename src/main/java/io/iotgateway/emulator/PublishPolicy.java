@@ -7,7 +7,8 @@ import io.iotgateway.credential.DeviceId;
 
 /**
  * The platform's rules for a device's PUBLISH: only its own {@code /{pk}/{dn}/user/...} and {@code /sys/{pk}/{dn}/...}
- * topics, at most 128 UTF-8 bytes and 7 {@code /}, no wildcards, QoS 0 or 1, and a bounded payload.
+ * topics and the {@link SystemTopics} of its SDKs, at most 128 UTF-8 bytes and 7 {@code /}, no wildcards, QoS 0 or
+ * 1, and a bounded payload.
  */
 final class PublishPolicy {
 
@@ -38,9 +39,9 @@ final class PublishPolicy {
         if (slashes > MAX_TOPIC_SLASHES) {
             return Optional.of("topic has " + slashes + " '/'; the platform allows at most " + MAX_TOPIC_SLASHES);
         }
-        if (!isOwn(device, topic)) {
+        if (!isOwn(device, topic) && !SystemTopics.mayPublish(device, topic)) {
             return Optional.of("device " + device + " may publish only under " + userPrefix(device) + " and "
-                    + sysPrefix(device));
+                    + sysPrefix(device) + " and to its shadow, OTA and NTP topics");
         }
         return Optional.empty();
     }
@@ -57,9 +58,9 @@ final class PublishPolicy {
         return Optional.empty();
     }
 
-    /** Whether the device may subscribe to the filter: only under its own topics. */
+    /** Whether the device may subscribe to the filter: only under its own topics and to its system topics. */
     boolean maySubscribe(DeviceId device, String filter) {
-        return isOwn(device, filter);
+        return isOwn(device, filter) || SystemTopics.maySubscribe(device, filter);
     }
 
     private static boolean isOwn(DeviceId device, String topic) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 
 import io.iotgateway.credential.AliyunMqttSigner;
 import io.iotgateway.credential.DeviceTriple;
@@ -47,7 +48,7 @@ class EmulatorLogTests {
     void start() {
         this.emulator = new PlatformEmulator(new EmulatorProperties("127.0.0.1", 0, DataSize.ofKilobytes(256),
                 Duration.ofSeconds(30), Duration.ofSeconds(1200),
-                new EmulatorProperties.DemoDevice(false, "a61QmwQD5ZF", "mosheep"), 100),
+                new EmulatorProperties.DemoDevice(false, "a61QmwQD5ZF", "mosheep"), 100, Map.of()),
                 new InMemoryCredentialService(List.of(SHEEP)))
             .start();
     }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.iotgateway.credential.AliyunMqttSigner;
@@ -244,7 +245,7 @@ class PlatformEmulatorTests {
         int taken = this.emulator.port();
         EmulatorProperties samePort = new EmulatorProperties("127.0.0.1", taken, DataSize.ofBytes(MAX_PAYLOAD),
                 Duration.ofSeconds(30), Duration.ofSeconds(1200),
-                new EmulatorProperties.DemoDevice(false, "a61QmwQD5ZF", "mosheep"), 100);
+                new EmulatorProperties.DemoDevice(false, "a61QmwQD5ZF", "mosheep"), 100, Map.of());
 
         assertThatExceptionOfType(UncheckedIOException.class)
             .isThrownBy(() -> new PlatformEmulator(samePort, this.credentials).start())
@@ -259,7 +260,7 @@ class PlatformEmulatorTests {
 
     private static EmulatorProperties properties() {
         return new EmulatorProperties("127.0.0.1", 0, DataSize.ofBytes(MAX_PAYLOAD), Duration.ofSeconds(30),
-                Duration.ofSeconds(1200), new EmulatorProperties.DemoDevice(false, "a61QmwQD5ZF", "mosheep"), 100);
+                Duration.ofSeconds(1200), new EmulatorProperties.DemoDevice(false, "a61QmwQD5ZF", "mosheep"), 100, Map.of());
     }
 
     private Device connect(DeviceTriple device, SignMethod method, int keepAliveSeconds) throws MqttException {

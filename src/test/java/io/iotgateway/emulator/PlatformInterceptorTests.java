@@ -28,7 +28,8 @@ class PlatformInterceptorTests {
     private final List<String> disconnected = new ArrayList<>();
 
     private final PlatformInterceptor interceptor = new PlatformInterceptor(Duration.ofSeconds(30),
-            Duration.ofSeconds(1200), new PublishPolicy(256 * 1024), this.inbox, this.disconnected::add,
+            Duration.ofSeconds(1200), new PublishPolicy(256 * 1024), this.inbox, this.disconnected::add, (message) -> {
+            },
             Clock.systemUTC());
 
     @Test
