@@ -361,8 +361,14 @@ class DeviceConnectionTests {
 
         private long inbound = DeviceConnectionTests.this.clock.nanos();
 
-        FakeLogin(LossListener listener) {
+        // each SUBSCRIBE's filters, in order
+        private final List<List<String>> subscribes = new ArrayList<>();
+
+        private final ArrivalListener arrivals;
+
+        FakeLogin(LossListener listener, ArrivalListener arrivals) {
             this.listener = listener;
+            this.arrivals = arrivals;
         }
 
         void lose() {
@@ -396,6 +402,14 @@ class DeviceConnectionTests {
         public void release() {
             this.connected = false;
         }
+
+        @Override
+        public void subscribe(String[] topicFilters, long timeoutMillis) throws MqttException {
+            if (!this.connected) {
+                throw new MqttException(MqttException.REASON_CODE_CLIENT_NOT_CONNECTED);
+            }
+            this.subscribes.add(List.of(topicFilters));
+        }
     }
 
     private final class FakeLogins implements DeviceLogin.Factory {
@@ -419,13 +433,14 @@ class DeviceConnectionTests {
         }
 
         @Override
-        public DeviceLogin login(DeviceLogin.LossListener listener) throws LoginFailedException {
+        public DeviceLogin login(DeviceLogin.LossListener listener, DeviceLogin.ArrivalListener arrivals)
+                throws LoginFailedException {
             this.attempts++;
             LoginFailedException failure = this.failures.poll();
             if (failure != null) {
                 throw failure;
             }
-            FakeLogin login = new FakeLogin(listener);
+            FakeLogin login = new FakeLogin(listener, arrivals);
             this.opened.add(login);
             if (this.loseNextRightAway) {
                 this.loseNextRightAway = false;
