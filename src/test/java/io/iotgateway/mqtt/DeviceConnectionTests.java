@@ -131,6 +131,46 @@ class DeviceConnectionTests {
     }
 
     @Test
+    void aSubscriptionIsMadeOnceAndEveryLaterLoginIsSubscribedBeforeAnythingUsesIt() {
+        String filter = "/sys/a61QmwQD5ZF/mosheep/thing/event/+/post_reply";
+        List<String> arrived = new ArrayList<>();
+        InboundListener listener = this.connection.subscribe(filter, InboundListener.class,
+                () -> (topic, payload) -> arrived.add(topic));
+        InboundListener again = this.connection.subscribe(filter, InboundListener.class, () -> (topic, payload) -> {
+            throw new AssertionError("a second listener for the same filter");
+        });
+        FakeLogin first = this.logins.last();
+        assertThat(again).isSameAs(listener);
+        assertThat(first.subscribes).containsExactly(List.of(filter));
+
+        // an outage after a long connection: logged in again in the background at once
+        this.clock.advance(Duration.ofMinutes(5));
+        first.lose();
+        this.clock.advance(DeviceConnection.LOSS_SETTLE);
+        this.connection.classifyLoss();
+        this.connection.connectInBackground();
+
+        FakeLogin second = this.logins.last();
+        assertThat(second).isNotSameAs(first);
+        assertThat(second.subscribes).as("restored by the login itself, before any request").containsExactly(
+                List.of(filter));
+        assertThat(publish()).isTrue();
+        assertThat(this.connection.subscribe(filter, InboundListener.class, () -> listener)).isSameAs(listener);
+        assertThat(second.subscribes).as("no second SUBSCRIBE on the same login").hasSize(1);
+        second.arrivals.arrived("/sys/a61QmwQD5ZF/mosheep/thing/event/overheat/post_reply", new byte[0]);
+        second.arrivals.arrived("/a61QmwQD5ZF/mosheep/user/get", new byte[0]);
+        assertThat(arrived).containsExactly("/sys/a61QmwQD5ZF/mosheep/thing/event/overheat/post_reply");
+    }
+
+    @Test
+    void aDeviceThatNeverSubscribedSendsNoSubscribe() {
+        this.connection.connectInBackground();
+        publish();
+
+        assertThat(this.logins.last().subscribes).isEmpty();
+    }
+
+    @Test
     void anOutageAfterALongConnectionReconnectsInTheBackgroundAtOnce() {
         publish();
         this.clock.advance(Duration.ofMinutes(5));
