@@ -163,6 +163,21 @@ class DeviceConnectionTests {
     }
 
     @Test
+    void aRefusedSubscriptionIsA502AndAFailedOneA503() {
+        this.connection.connectInBackground();
+        this.logins.last().refuseSubscriptions = MqttException.REASON_CODE_SUBSCRIBE_FAILED;
+        assertThatExceptionOfType(GatewayException.class)
+            .isThrownBy(() -> this.connection.subscribe("/sys/a/b/thing/event/+/post_reply", InboundListener.class,
+                    () -> (topic, payload) -> {
+                    }))
+            .satisfies(ex -> assertThat(ex.problemType()).isEqualTo(ProblemType.SUBSCRIPTION_REFUSED));
+        this.logins.last().refuseSubscriptions = MqttException.REASON_CODE_CLIENT_TIMEOUT;
+        assertProblem(() -> this.connection.subscribe("/sys/a/b/thing/event/+/post_reply", InboundListener.class,
+                () -> (topic, payload) -> {
+                }), ProblemType.PLATFORM_UNAVAILABLE, 1);
+    }
+
+    @Test
     void aDeviceThatNeverSubscribedSendsNoSubscribe() {
         this.connection.connectInBackground();
         publish();
@@ -404,6 +419,9 @@ class DeviceConnectionTests {
         // each SUBSCRIBE's filters, in order
         private final List<List<String>> subscribes = new ArrayList<>();
 
+        // the reason code every SUBSCRIBE fails with, 0 for none
+        private int refuseSubscriptions;
+
         private final ArrivalListener arrivals;
 
         FakeLogin(LossListener listener, ArrivalListener arrivals) {
@@ -447,6 +465,9 @@ class DeviceConnectionTests {
         public void subscribe(String[] topicFilters, long timeoutMillis) throws MqttException {
             if (!this.connected) {
                 throw new MqttException(MqttException.REASON_CODE_CLIENT_NOT_CONNECTED);
+            }
+            if (this.refuseSubscriptions != 0) {
+                throw new MqttException(this.refuseSubscriptions);
             }
             this.subscribes.add(List.of(topicFilters));
         }
