@@ -52,9 +52,9 @@ interface ThingApi {
     @ApiResponse(responseCode = "200", description = "The platform replied 200 (or, with ack=0, acknowledged)",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = ThingReceipt.class),
                     examples = @ExampleObject(value = """
-                            {"alinkId":"3427468620","code":200,"data":{},"messageId":"6b4c84c1-cc00-4c98-a098-90db7e849157",\
+                            {"alinkId":"1789560000","code":200,"data":{},"messageId":"6b4c84c1-cc00-4c98-a098-90db7e849157",\
                             "productKey":"a61QmwQD5ZF","deviceName":"mosheep",\
-                            "topic":"/sys/a61QmwQD5ZF/mosheep/thing/event/property/post","qos":1,"payloadBytes":132,\
+                            "topic":"/sys/a61QmwQD5ZF/mosheep/thing/event/property/post","qos":1,"payloadBytes":151,\
                             "status":"replied","publishedAt":"2026-11-26T10:04:50.558Z"}""")))
     @ApiResponse(responseCode = "400", description = "Malformed device, identifier, query or JSON; not an object, or an "
             + "empty one", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
@@ -70,8 +70,8 @@ interface ThingApi {
                     examples = @ExampleObject(value = """
                             {"type":"urn:iot-gateway:problem:thing-data-refused","title":"IoT Platform refused the \
                             thing-model data","status":422,"detail":"The IoT Platform answered the device's Alink \
-                            request 3427468620 with code 460 (request parameter error): it refused the data ...",\
-                            "device":"a61QmwQD5ZF/mosheep","alinkId":"3427468620","platformCode":460,\
+                            request 1789560000 with code 460 (request parameter error): it refused the data ...",\
+                            "device":"a61QmwQD5ZF/mosheep","alinkId":"1789560000","platformCode":460,\
                             "platformMessage":"request parameter error"}""")))
     @ApiResponse(responseCode = "429", description = "The device's rate (nothing posted), or the platform replied 429",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))

@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
  * @param publishedAt when the gateway finished publishing
  */
 @Schema(description = "The platform's reply to a thing-model post, and its receipt")
-record ThingReceipt(@Schema(example = "3427468620") String alinkId, @Schema(example = "200") @Nullable Integer code,
+record ThingReceipt(@Schema(example = "1789560000") String alinkId, @Schema(example = "200") @Nullable Integer code,
         @Schema(example = "{}") @Nullable JsonNode data, String messageId, String productKey, String deviceName,
         String topic, int qos, int payloadBytes, @Schema(allowableValues = { "replied", "acknowledged" }) String status,
         Instant publishedAt) {
