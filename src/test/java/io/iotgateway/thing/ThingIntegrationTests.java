@@ -285,6 +285,19 @@ class ThingIntegrationTests {
         assertThat(notThing.body()).contains("urn:iot-gateway:problem:invalid-topic");
     }
 
+    @Test
+    void theOpenApiDescriptionHasBothEndpointsWithTheirExamples() {
+        HttpResponse<String> apiDocs = this.http.get("/v3/api-docs");
+
+        assertThat(apiDocs.statusCode()).isEqualTo(200);
+        JsonNode paths = JSON.readTree(apiDocs.body()).get("paths");
+        assertThat(paths.has("/api/v1/devices/{productKey}/{deviceName}/properties")).isTrue();
+        assertThat(paths.has("/api/v1/devices/{productKey}/{deviceName}/events/{identifier}")).isTrue();
+        assertThat(paths.has("/api/v1/devices/{productKey}/{deviceName}/sys/{topic}")).isTrue();
+        assertThat(apiDocs.body()).contains("#/components/schemas/ThingReceipt", "\"tags\":[\"Thing model\"]",
+                "thing-data-refused", "\"temperature\":95.0", "\"name\":\"ack\"");
+    }
+
     private JsonNode connection() {
         return JSON.readTree(this.http.get(TestDevices.devicePath(MOSHEEP)).body()).get("connection");
     }
