@@ -52,7 +52,8 @@ class ArchitectureTests {
             .dependOnClassesThat()
             .resideInAnyPackage("io.iotgateway", "io.iotgateway.device..", "io.iotgateway.emulator..",
                     "io.iotgateway.limit..", "io.iotgateway.message..", "io.iotgateway.mqtt..",
-                    "io.iotgateway.registry..", "io.iotgateway.security..", "io.iotgateway.web..")
+                    "io.iotgateway.registry..", "io.iotgateway.security..", "io.iotgateway.thing..",
+                    "io.iotgateway.web..")
             .orShould()
             .dependOnClassesThat()
             .resideInAnyPackage("org.springframework..", "org.eclipse.paho..", "java.sql..", "jakarta.servlet..")
@@ -76,7 +77,18 @@ class ArchitectureTests {
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage("io.iotgateway.device..", "io.iotgateway.message..", "io.iotgateway.mqtt..",
-                    "io.iotgateway.registry..", "io.iotgateway.security..", "io.iotgateway.emulator..")
+                    "io.iotgateway.registry..", "io.iotgateway.security..", "io.iotgateway.thing..",
+                    "io.iotgateway.emulator..")
+            .check(CLASSES);
+    }
+
+    @Test
+    void theThingModelReachesMqttThroughItsInterfacesOnly() {
+        noClasses().that()
+            .resideInAPackage("io.iotgateway.thing..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("org.eclipse.paho..", "org.springframework.integration..")
             .check(CLASSES);
     }
 

@@ -23,7 +23,7 @@ import org.springframework.http.ProblemDetail;
 @Tag(name = "Messages", description = "Publish messages as devices")
 interface DeviceMessageApi {
 
-    String IDEMPOTENCY_KEY = "Idempotency-Key";
+    String IDEMPOTENCY_KEY = DeviceRequests.IDEMPOTENCY_KEY;
 
     @Operation(summary = "Publish a message as the device",
             description = """
@@ -87,5 +87,34 @@ interface DeviceMessageApi {
             content = @Content(mediaType = "application/problem+json",
                     schema = @Schema(implementation = ProblemDetail.class)))
     void publish(String productKey, String deviceName, String topicPath, HttpServletRequest request,
+            HttpServletResponse response) throws IOException;
+
+    @Operation(summary = "Publish raw Alink to one of the device's thing-model system topics",
+            description = """
+                    Publishes the request body, byte for byte, to `/sys/{productKey}/{deviceName}/thing/...` as the                     device, like a custom-topic publish: the gateway neither checks the Alink JSON nor waits for the                     platform's reply on the `_reply` topic (use `POST .../properties` or `POST .../events/{identifier}`                     for that). Topic levels of letters, digits and `_`, at most 128 bytes. Answers as for custom                     topics.""",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The Alink request, "
+                    + "published unchanged", content = @Content(mediaType = "application/json",
+                            schema = @Schema(type = "string"), examples = @ExampleObject(value = """
+                                    {"id":"123","version":"1.0","sys":{"ack":0},"params":{"temperature":{"value":23.6,                                    "time":1524448722000}},"method":"thing.event.property.post"}"""))),
+            parameters = {
+                    @Parameter(name = "productKey", in = ParameterIn.PATH, example = "a61QmwQD5ZF",
+                            description = "The device's product key"),
+                    @Parameter(name = "deviceName", in = ParameterIn.PATH, example = "mosheep",
+                            description = "The device's name"),
+                    @Parameter(name = "topic", in = ParameterIn.PATH, example = "thing/event/property/post",
+                            description = "The topic after `/sys/{productKey}/{deviceName}/`, starting with `thing/`"),
+                    @Parameter(name = IDEMPOTENCY_KEY, in = ParameterIn.HEADER, description = "As for custom topics",
+                            schema = @Schema(type = "string", maxLength = 255)),
+                    @Parameter(name = "qos", in = ParameterIn.QUERY, description = "MQTT QoS, 0 or 1",
+                            schema = @Schema(type = "integer", allowableValues = { "0", "1" },
+                                    defaultValue = "1")) })
+    @ApiResponse(responseCode = "200", description = "Published and acknowledged by the platform (QoS 1)",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PublishReceipt.class)))
+    @ApiResponse(responseCode = "202", description = "Published, not confirmed (QoS 0)",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PublishReceipt.class)))
+    @ApiResponse(responseCode = "400", description = "Not a `thing/` topic, a bad level or QoS",
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    void publishSystem(String productKey, String deviceName, String topicPath, HttpServletRequest request,
             HttpServletResponse response) throws IOException;
 }

@@ -1,14 +1,9 @@
 package io.iotgateway.message;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.security.Principal;
 
-import io.iotgateway.message.IdempotencyCache.Outcome;
 import io.iotgateway.message.MessageService.PublishTarget;
-import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.GatewayRoutes;
-import io.iotgateway.web.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.ObjectWriter;
@@ -20,7 +15,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Accepts a message for a device and publishes it to the device's custom topic.
+ * Accepts a message for a device and publishes it to the device's custom topic, or raw Alink to one of its own
+ * thing-model system topics.
  * <p>
  * The body is read straight from the request stream, before anything could parse it: Tomcat would otherwise turn an
  * {@code application/x-www-form-urlencoded} body (curl's default) into form fields, and the bytes that reached the
@@ -30,18 +26,15 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class DeviceMessageController implements DeviceMessageApi {
 
-    /** Marks an answer repeated from the idempotency cache: nothing was published this time. */
-    static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
-
     private final MessageService messages;
 
-    private final MessageProperties properties;
+    private final DeviceRequests requests;
 
     private final ObjectWriter receipts;
 
-    DeviceMessageController(MessageService messages, MessageProperties properties, JsonMapper json) {
+    DeviceMessageController(MessageService messages, DeviceRequests requests, JsonMapper json) {
         this.messages = messages;
-        this.properties = properties;
+        this.requests = requests;
         this.receipts = json.writerFor(PublishReceipt.class);
     }
 
@@ -50,14 +43,30 @@ class DeviceMessageController implements DeviceMessageApi {
     public void publish(@PathVariable String productKey, @PathVariable String deviceName,
             @PathVariable("topic") String topicPath, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        String topicLevels = topicPath.startsWith("/") ? topicPath.substring(1) : topicPath;
         PublishQuery query = PublishQuery.parse(request.getQueryString());
-        PublishTarget target = this.messages.target(productKey, deviceName, topicLevels, query.qos());
-        byte[] payload = readBody(request);
-        Principal caller = request.getUserPrincipal();
-        Outcome<PublishReceipt> outcome = this.messages.publish(target, payload, request.getHeader(IDEMPOTENCY_KEY),
-                (caller != null) ? caller.getName() : "anonymous");
+        publish(this.messages.target(productKey, deviceName, levels(topicPath), query.qos()), request, response);
+    }
+
+    @Override
+    @PostMapping(path = GatewayRoutes.SYS_PUBLISH_PATH, produces = MediaType.APPLICATION_JSON_VALUE)
+    public void publishSystem(@PathVariable String productKey, @PathVariable String deviceName,
+            @PathVariable("topic") String topicPath, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        PublishQuery query = PublishQuery.parse(request.getQueryString());
+        publish(this.messages.systemTarget(productKey, deviceName, levels(topicPath), query.qos()), request,
+                response);
+    }
+
+    private void publish(PublishTarget target, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        byte[] payload = this.requests.readBody(request);
+        PostOutcome<PublishReceipt> outcome = this.messages.publish(target, payload,
+                request.getHeader(DeviceRequests.IDEMPOTENCY_KEY), DeviceRequests.caller(request));
         writeJson(outcome, response);
+    }
+
+    private static String levels(String topicPath) {
+        return topicPath.startsWith("/") ? topicPath.substring(1) : topicPath;
     }
 
     /**
@@ -69,41 +78,16 @@ class DeviceMessageController implements DeviceMessageApi {
      * mapping's {@code produces}); errors are thrown before anything is written and answered as problems by the
      * exception handler.
      */
-    private void writeJson(Outcome<PublishReceipt> outcome, HttpServletResponse response) throws IOException {
+    private void writeJson(PostOutcome<PublishReceipt> outcome, HttpServletResponse response) throws IOException {
         PublishReceipt receipt = outcome.answer();
         byte[] json = this.receipts.writeValueAsBytes(receipt);
         // 200: the platform acknowledged it (QoS 1); 202: written to the connection, not confirmed (QoS 0)
         response.setStatus((receipt.qos() == 1) ? HttpServletResponse.SC_OK : HttpServletResponse.SC_ACCEPTED);
         if (outcome.replayed()) {
-            response.setHeader(IDEMPOTENT_REPLAYED, "true");
+            response.setHeader(DeviceRequests.IDEMPOTENT_REPLAYED, "true");
         }
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.setContentLength(json.length);
         response.getOutputStream().write(json);
-    }
-
-    private byte[] readBody(HttpServletRequest request) throws IOException {
-        long max = this.properties.maxPayload().toBytes();
-        long declared = request.getContentLengthLong();
-        if (declared > max) {
-            throw tooLarge(declared + " bytes", max);
-        }
-        try (InputStream body = request.getInputStream()) {
-            if (declared >= 0) {
-                // the usual case: exactly the declared length (Tomcat ends the stream there), no growing buffers
-                return body.readNBytes((int) declared);
-            }
-            // chunked: reads at most one byte past the limit, so an unbounded body costs no more than the limit
-            byte[] payload = body.readNBytes((int) max + 1);
-            if (payload.length > max) {
-                throw tooLarge("more than " + max + " bytes", max);
-            }
-            return payload;
-        }
-    }
-
-    private static GatewayException tooLarge(String size, long max) {
-        return new GatewayException(ProblemType.PAYLOAD_TOO_LARGE, "The payload is " + size + "; the limit is " + max
-                + " bytes (the IoT Platform refuses MQTT messages over 256 KB).");
     }
 }

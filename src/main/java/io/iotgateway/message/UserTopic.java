@@ -33,21 +33,31 @@ final class UserTopic {
         if (levels.isEmpty()) {
             throw invalid("The topic is empty: add at least one level after /user/, e.g. /user/sheep.");
         }
-        for (String level : levels.split("/", -1)) {
-            checkLevel(level);
-        }
+        checkLevels(levels);
         String topic = "/" + device.productKey() + "/" + device.deviceName() + "/user/" + levels;
-        int bytes = topic.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > MAX_BYTES) {
-            throw invalid("The topic " + topic + " is " + bytes + " bytes long; the IoT Platform allows at most "
-                    + MAX_BYTES + ".");
-        }
+        checkBytes(topic);
         long slashes = topic.chars().filter(c -> c == '/').count();
         if (slashes > MAX_SLASHES) {
             throw invalid("The topic " + topic + " has " + slashes + " '/' separators; the IoT Platform allows at "
                     + "most " + MAX_SLASHES + ".");
         }
         return topic;
+    }
+
+    /** Every level non-empty, without wildcards, of letters, digits and {@code _} only. */
+    static void checkLevels(String levels) {
+        for (String level : levels.split("/", -1)) {
+            checkLevel(level);
+        }
+    }
+
+    /** At most {@value #MAX_BYTES} UTF-8 bytes. */
+    static void checkBytes(String topic) {
+        int bytes = topic.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_BYTES) {
+            throw invalid("The topic " + topic + " is " + bytes + " bytes long; the IoT Platform allows at most "
+                    + MAX_BYTES + ".");
+        }
     }
 
     private static void checkLevel(String level) {
@@ -73,7 +83,7 @@ final class UserTopic {
         return out.toString();
     }
 
-    private static GatewayException invalid(String detail) {
+    static GatewayException invalid(String detail) {
         return new GatewayException(ProblemType.INVALID_TOPIC, detail);
     }
 }

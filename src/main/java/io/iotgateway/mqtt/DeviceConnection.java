@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import io.iotgateway.credential.DeviceId;
 import io.iotgateway.mqtt.transport.DeviceLogin;
@@ -33,6 +34,8 @@ import org.springframework.messaging.Message;
  * <li>A PUBACK that does not come while nothing at all arrives from the platform means the connection is dead
  * even though no socket error says so (a black-hole partition): the login is dropped with a reset and
  * reconnected ({@link DeviceSender}).</li>
+ * <li>The connection remembers what it was subscribed to ({@link DeviceSubscriptions}) and subscribes every new
+ * login to it before the login publishes.</li>
  * <li>Requests never wait for a background login or a back-off: they get a fast, honest 503 or 502 with
  * {@code Retry-After}. They wait (bounded) only for another request's login of an idle device.</li>
  * </ul>
@@ -65,6 +68,8 @@ final class DeviceConnection {
 
     private final DeviceSender sender;
 
+    private final DeviceSubscriptions subscriptions;
+
     // guarded by this
     private final ReconnectPolicy policy;
 
@@ -92,6 +97,7 @@ final class DeviceConnection {
         this.gate = gate;
         this.policy = new ReconnectPolicy(settings);
         this.sender = new DeviceSender(this, handler, settings, clock, nanoTime);
+        this.subscriptions = new DeviceSubscriptions(device, settings.completionTimeout().toMillis());
     }
 
     /** What a device connection asks of the pool that holds it. */
@@ -133,6 +139,11 @@ final class DeviceConnection {
 
     ConnectionHistory history() {
         return this.history;
+    }
+
+    /** Subscribes this connection to the filter once; every later login restores it (see {@link DeviceSubscriptions}). */
+    <L extends InboundListener> L subscribe(String filter, Class<L> type, Supplier<L> newListener) {
+        return this.subscriptions.subscribe(filter, type, newListener, this::loginForRequest);
     }
 
     /** The login that is up, or one opened now on the request's thread; else the fast answer why not. */
@@ -220,7 +231,7 @@ final class DeviceConnection {
         this.history.connecting();
         DeviceLogin up;
         try {
-            up = this.logins.login(this::lost);
+            up = this.logins.login(this::lost, this.subscriptions::dispatch);
         }
         catch (LoginFailedException ex) {
             if (!ex.reachedPlatform()) {
@@ -234,6 +245,8 @@ final class DeviceConnection {
             this.history.failed(now, ex.problemType(), String.valueOf(ex.getBody().getDetail()), now);
             throw ex;
         }
+        // before anything is published over it, so that no reply to a request on this login is missed
+        this.subscriptions.restore(up);
         return loggedIn(up);
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import io.iotgateway.credential.CredentialService;
 import io.iotgateway.credential.DeviceCredentialsChanged;
@@ -43,7 +44,8 @@ import org.springframework.scheduling.TaskScheduler;
  * Stops after the web server has drained its requests (phase 0, like Spring Integration's endpoints) and
  * disconnects every device in parallel. Start and stop are idempotent.
  */
-public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle, DeviceConnection.Supervisor {
+public class DeviceConnectionPool
+        implements DevicePublisher, DeviceSubscriber, SmartLifecycle, DeviceConnection.Supervisor {
 
     private static final Log log = LogFactory.getLog(DeviceConnectionPool.class);
 
@@ -104,6 +106,15 @@ public class DeviceConnectionPool implements DevicePublisher, SmartLifecycle, De
         finally {
             this.metrics.published(qos, problem, Duration.ofNanos(System.nanoTime() - start), payload.length);
         }
+    }
+
+    @Override
+    public <L extends InboundListener> L subscribe(DeviceId device, String topicFilter, Class<L> type,
+            Supplier<L> newListener) {
+        DeviceConnection connection = connectionFor(device);
+        // in use from now: the idle sweep must not close it between this subscription and the publish it serves
+        connection.sender().markUsed();
+        return connection.subscribe(topicFilter, type, newListener);
     }
 
     @Override

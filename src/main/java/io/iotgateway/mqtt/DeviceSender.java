@@ -121,6 +121,11 @@ final class DeviceSender {
         }
     }
 
+    /** A subscription for a request about to publish counts as use. */
+    void markUsed() {
+        this.lastUsedAt = this.clock.instant();
+    }
+
     Instant lastUsedAt() {
         return this.lastUsedAt;
     }

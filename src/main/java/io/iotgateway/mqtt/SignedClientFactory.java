@@ -61,7 +61,8 @@ final class SignedClientFactory implements MqttPahoClientFactory, DeviceLogin.Fa
     }
 
     @Override
-    public DeviceMqttClient login(DeviceLogin.LossListener listener) throws DeviceLogin.LoginFailedException {
+    public DeviceMqttClient login(DeviceLogin.LossListener listener, DeviceLogin.ArrivalListener arrivals)
+            throws DeviceLogin.LoginFailedException {
         DeviceTriple triple = this.device.get()
             .orElseThrow(() -> new GatewayException(ProblemType.UNKNOWN_DEVICE, "The device is no longer registered."));
         MqttConnectCredentials credentials = this.signer.sign(triple, triple.id().defaultClientId(),
@@ -69,7 +70,7 @@ final class SignedClientFactory implements MqttPahoClientFactory, DeviceLogin.Fa
         DeviceMqttClient client = null;
         try {
             client = new DeviceMqttClient(this.url, credentials.clientId(), this.executor, this.tls.socketFactory(),
-                    listener);
+                    listener, arrivals);
             client.connect(options(credentials)).waitForCompletion(this.mqtt.completionTimeout().toMillis());
         }
         catch (MqttException ex) {

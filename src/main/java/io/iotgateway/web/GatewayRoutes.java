@@ -26,11 +26,21 @@ public final class GatewayRoutes {
     /** Publishing as a device: {@code topic} is everything after {@code /user/}. */
     public static final String PUBLISH_PATH = DEVICE_PATH + "/user/{*topic}";
 
+    /** Publishing raw Alink as a device: {@code topic} is everything after {@code /sys/{pk}/{dn}/}. */
+    public static final String SYS_PUBLISH_PATH = DEVICE_PATH + "/sys/{*topic}";
+
+    /** A thing-model property post: a JSON object of property identifiers to values. */
+    public static final String THING_PROPERTIES_PATH = DEVICE_PATH + "/properties";
+
+    /** A thing-model event post: the event's output parameters. */
+    public static final String THING_EVENT_PATH = DEVICE_PATH + "/events/{identifier}";
+
     /** The admin API: the device registry and its master keys. */
     public static final String ADMIN_PATH = "/api/v1/admin";
 
-    /** The publish endpoint itself. */
-    public static final RequestMatcher PUBLISH = pathPattern(HttpMethod.POST, PUBLISH_PATH);
+    /** The publish endpoints themselves (custom and system topics): their body is published as sent, never parsed. */
+    public static final RequestMatcher PUBLISH = new OrRequestMatcher(pathPattern(HttpMethod.POST, PUBLISH_PATH),
+            pathPattern(HttpMethod.POST, SYS_PUBLISH_PATH));
 
     /** Publishing, and every other POST for a product: the publisher role and the product in scope. */
     public static final RequestMatcher PRODUCT_WRITES = pathPattern(HttpMethod.POST,

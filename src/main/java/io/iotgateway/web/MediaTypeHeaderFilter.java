@@ -16,8 +16,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <ul>
  * <li>a {@code Content-Type} that is not one concrete media type (e.g. {@code * / *}): Spring fails on it with an
  * {@code IllegalArgumentException} wherever a handler reads a body, a 500 anyone could provoke, for example on the
- * public health probe. The publish endpoint is exempt: it never parses the content type and publishes whatever it
- * is sent;</li>
+ * public health probe. The publish endpoints (custom topics and raw Alink on {@code /sys/} topics) are exempt: they
+ * never parse the content type and publish whatever they are sent. The thing-model posts are not: they parse JSON,
+ * and Spring MVC answers another concrete media type with 415;</li>
  * <li>an {@code Accept} that does not parse: no answer could be negotiated, and errors would go out without a
  * body.</li>
  * </ul>

@@ -131,6 +131,61 @@ class DeviceConnectionTests {
     }
 
     @Test
+    void aSubscriptionIsMadeOnceAndEveryLaterLoginIsSubscribedBeforeAnythingUsesIt() {
+        String filter = "/sys/a61QmwQD5ZF/mosheep/thing/event/+/post_reply";
+        List<String> arrived = new ArrayList<>();
+        InboundListener listener = this.connection.subscribe(filter, InboundListener.class,
+                () -> (topic, payload) -> arrived.add(topic));
+        InboundListener again = this.connection.subscribe(filter, InboundListener.class, () -> (topic, payload) -> {
+            throw new AssertionError("a second listener for the same filter");
+        });
+        FakeLogin first = this.logins.last();
+        assertThat(again).isSameAs(listener);
+        assertThat(first.subscribes).containsExactly(List.of(filter));
+
+        // an outage after a long connection: logged in again in the background at once
+        this.clock.advance(Duration.ofMinutes(5));
+        first.lose();
+        this.clock.advance(DeviceConnection.LOSS_SETTLE);
+        this.connection.classifyLoss();
+        this.connection.connectInBackground();
+
+        FakeLogin second = this.logins.last();
+        assertThat(second).isNotSameAs(first);
+        assertThat(second.subscribes).as("restored by the login itself, before any request").containsExactly(
+                List.of(filter));
+        assertThat(publish()).isTrue();
+        assertThat(this.connection.subscribe(filter, InboundListener.class, () -> listener)).isSameAs(listener);
+        assertThat(second.subscribes).as("no second SUBSCRIBE on the same login").hasSize(1);
+        second.arrivals.arrived("/sys/a61QmwQD5ZF/mosheep/thing/event/overheat/post_reply", new byte[0]);
+        second.arrivals.arrived("/a61QmwQD5ZF/mosheep/user/get", new byte[0]);
+        assertThat(arrived).containsExactly("/sys/a61QmwQD5ZF/mosheep/thing/event/overheat/post_reply");
+    }
+
+    @Test
+    void aRefusedSubscriptionIsA502AndAFailedOneA503() {
+        this.connection.connectInBackground();
+        this.logins.last().refuseSubscriptions = MqttException.REASON_CODE_SUBSCRIBE_FAILED;
+        assertThatExceptionOfType(GatewayException.class)
+            .isThrownBy(() -> this.connection.subscribe("/sys/a/b/thing/event/+/post_reply", InboundListener.class,
+                    () -> (topic, payload) -> {
+                    }))
+            .satisfies(ex -> assertThat(ex.problemType()).isEqualTo(ProblemType.SUBSCRIPTION_REFUSED));
+        this.logins.last().refuseSubscriptions = MqttException.REASON_CODE_CLIENT_TIMEOUT;
+        assertProblem(() -> this.connection.subscribe("/sys/a/b/thing/event/+/post_reply", InboundListener.class,
+                () -> (topic, payload) -> {
+                }), ProblemType.PLATFORM_UNAVAILABLE, 1);
+    }
+
+    @Test
+    void aDeviceThatNeverSubscribedSendsNoSubscribe() {
+        this.connection.connectInBackground();
+        publish();
+
+        assertThat(this.logins.last().subscribes).isEmpty();
+    }
+
+    @Test
     void anOutageAfterALongConnectionReconnectsInTheBackgroundAtOnce() {
         publish();
         this.clock.advance(Duration.ofMinutes(5));
@@ -361,8 +416,17 @@ class DeviceConnectionTests {
 
         private long inbound = DeviceConnectionTests.this.clock.nanos();
 
-        FakeLogin(LossListener listener) {
+        // each SUBSCRIBE's filters, in order
+        private final List<List<String>> subscribes = new ArrayList<>();
+
+        // the reason code every SUBSCRIBE fails with, 0 for none
+        private int refuseSubscriptions;
+
+        private final ArrivalListener arrivals;
+
+        FakeLogin(LossListener listener, ArrivalListener arrivals) {
             this.listener = listener;
+            this.arrivals = arrivals;
         }
 
         void lose() {
@@ -396,6 +460,17 @@ class DeviceConnectionTests {
         public void release() {
             this.connected = false;
         }
+
+        @Override
+        public void subscribe(String[] topicFilters, long timeoutMillis) throws MqttException {
+            if (!this.connected) {
+                throw new MqttException(MqttException.REASON_CODE_CLIENT_NOT_CONNECTED);
+            }
+            if (this.refuseSubscriptions != 0) {
+                throw new MqttException(this.refuseSubscriptions);
+            }
+            this.subscribes.add(List.of(topicFilters));
+        }
     }
 
     private final class FakeLogins implements DeviceLogin.Factory {
@@ -419,13 +494,14 @@ class DeviceConnectionTests {
         }
 
         @Override
-        public DeviceLogin login(DeviceLogin.LossListener listener) throws LoginFailedException {
+        public DeviceLogin login(DeviceLogin.LossListener listener, DeviceLogin.ArrivalListener arrivals)
+                throws LoginFailedException {
             this.attempts++;
             LoginFailedException failure = this.failures.poll();
             if (failure != null) {
                 throw failure;
             }
-            FakeLogin login = new FakeLogin(listener);
+            FakeLogin login = new FakeLogin(listener, arrivals);
             this.opened.add(login);
             if (this.loseNextRightAway) {
                 this.loseNextRightAway = false;

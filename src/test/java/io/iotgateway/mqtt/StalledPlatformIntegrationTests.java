@@ -80,8 +80,11 @@ class StalledPlatformIntegrationTests {
         void qos1PublishAnswers504AndTheSilentConnectionIsReplaced() {
             awaitNotReconnecting(this.port);
             // connected first (QoS 0 needs no PUBACK), so that the publish below opens nothing itself
+            int publishedEarlier = noPuback.get().publishCount();
             assertThat(new GatewayHttpClient(this.port).post(TestDevices.SHEEP_PATH + "?qos=0", "text/plain",
                     "baa".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(202);
+            // a 202 is answered once the message is written: the broker may count it a moment later
+            await().atMost(Duration.ofSeconds(5)).until(() -> noPuback.get().publishCount() > publishedEarlier);
             int publishedBefore = noPuback.get().publishCount();
             int connectionsBefore = noPuback.get().connectionCount();
             int openBefore = noPuback.get().openConnectionCount();

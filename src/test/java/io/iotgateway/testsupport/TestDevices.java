@@ -62,7 +62,10 @@ public final class TestDevices {
         return "/api/v1/devices/" + PRODUCT_KEY + "/" + deviceName;
     }
 
-    /** Broker users and ACL: each device may write only its own topics; the observer reads everything. */
+    /**
+     * Broker users and ACL: each device may write only its own topics, and {@link #MOSHEEP} may read its own system
+     * topics (the replies to its thing-model posts); the observer reads everything.
+     */
     public static MosquittoConfig brokerConfig() {
         MosquittoConfig config = MosquittoConfig.empty().withUser(OBSERVER, OBSERVER_PASSWORD).aclFor(OBSERVER, "read",
                 "#");
@@ -72,7 +75,7 @@ public final class TestDevices {
                 .aclFor(username, "write", "/" + PRODUCT_KEY + "/" + device + "/user/#")
                 .aclFor(username, "write", "/sys/" + PRODUCT_KEY + "/" + device + "/#");
         }
-        return config;
+        return config.aclFor(MOSHEEP + "&" + PRODUCT_KEY, "read", "/sys/" + PRODUCT_KEY + "/" + MOSHEEP + "/#");
     }
 
     /** The gateway's devices: {@link #WRONG_SECRET} gets a secret the broker does not accept. */

@@ -22,6 +22,25 @@ public interface DeviceLogin {
     /** Releases a login that is gone already. */
     void release();
 
+    /**
+     * Subscribes this login to the topic filters in one SUBSCRIBE (QoS 0: a reply is only of use while its request
+     * waits, and the platform applies the publisher's QoS anyway) and waits at most {@code timeoutMillis} for the
+     * SUBACK. Never call it on Paho's callback thread.
+     * @throws MqttException the SUBACK refused a filter ({@link MqttException#REASON_CODE_SUBSCRIBE_FAILED}), did not
+     * come in time, or the login is gone
+     */
+    void subscribe(String[] topicFilters, long timeoutMillis) throws MqttException;
+
+    /**
+     * Told of every message that arrives on a login, on Paho's callback thread: it must return at once (complete a
+     * future, never wait), and Paho acknowledges a QoS 1 message only after it returned.
+     */
+    @FunctionalInterface
+    interface ArrivalListener {
+
+        void arrived(String topic, byte[] payload);
+    }
+
     /** Told when Paho finds a login gone: the platform closed it, a read or write failed, or a ping got no answer. */
     @FunctionalInterface
     interface LossListener {
@@ -37,7 +56,7 @@ public interface DeviceLogin {
          * @throws LoginFailedException the platform refused, could not be reached or did not answer in time
          * @throws io.iotgateway.web.GatewayException the device is no longer registered
          */
-        DeviceLogin login(LossListener listener) throws LoginFailedException;
+        DeviceLogin login(LossListener lost, ArrivalListener arrived) throws LoginFailedException;
 
         /** The login was lost or closed: the publisher must not use it again. */
         void forget(DeviceLogin login);

@@ -5,6 +5,8 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import javax.net.ssl.SSLSocketFactory;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -27,9 +29,15 @@ import org.jspecify.annotations.Nullable;
  * {@code connect} and {@code setCallback} on every client it is given: a connected client answers the first with
  * its completed CONNECT token, and keeps its callback on the second. The handler's own callback only logs a loss
  * at ERROR and closes the client, which its next send does anyway; the connection's callback must see every
- * loss, also of a client the handler has not taken yet (a warm client that another login kicked).
+ * loss, also of a client the handler has not taken yet (a warm client that another login kicked). The same
+ * callback hands every arriving message to the connection's subscriptions.
  */
 public final class DeviceMqttClient extends MqttAsyncClient implements DeviceLogin {
+
+    private static final Log log = LogFactory.getLog(DeviceMqttClient.class);
+
+    // the SUBACK return code of a refused filter (MQTT 3.1.1, 3.9.3)
+    private static final int SUBACK_FAILURE = 0x80;
 
     private final @Nullable SSLSocketFactory tls;
 
@@ -38,7 +46,8 @@ public final class DeviceMqttClient extends MqttAsyncClient implements DeviceLog
     private volatile @Nullable IMqttToken connectToken;
 
     public DeviceMqttClient(String serverUri, String clientId, ScheduledExecutorService executor,
-            @Nullable SSLSocketFactory tls, DeviceLogin.LossListener listener) throws MqttException {
+            @Nullable SSLSocketFactory tls, DeviceLogin.LossListener listener, DeviceLogin.ArrivalListener arrivals)
+            throws MqttException {
         super(serverUri, clientId, new MemoryPersistence(), new ScheduledExecutorPingSender(executor), executor);
         this.tls = tls;
         super.setCallback(new MqttCallback() {
@@ -50,7 +59,13 @@ public final class DeviceMqttClient extends MqttAsyncClient implements DeviceLog
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                // the gateway subscribes to nothing yet
+                try {
+                    arrivals.arrived(topic, message.getPayload());
+                }
+                catch (RuntimeException ex) {
+                    // Paho would close the connection over an exception thrown here: one bad message must not
+                    log.warn("A message on topic " + topic + " could not be handled: " + ex);
+                }
             }
 
             @Override
@@ -94,6 +109,19 @@ public final class DeviceMqttClient extends MqttAsyncClient implements DeviceLog
     /** The network connection was opened, so Paho sent (or was about to send) the CONNECT. */
     public boolean transportOpened() {
         return this.wire.opened();
+    }
+
+    @Override
+    public void subscribe(String[] topicFilters, long timeoutMillis) throws MqttException {
+        int[] qos = new int[topicFilters.length];
+        IMqttToken token = subscribe(topicFilters, qos);
+        token.waitForCompletion(timeoutMillis);
+        int[] granted = token.getGrantedQos();
+        for (int i = 0; i < granted.length; i++) {
+            if (granted[i] == SUBACK_FAILURE) {
+                throw new MqttException(MqttException.REASON_CODE_SUBSCRIBE_FAILED);
+            }
+        }
     }
 
     @Override

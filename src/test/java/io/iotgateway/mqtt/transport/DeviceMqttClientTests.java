@@ -159,7 +159,9 @@ class DeviceMqttClientTests {
     }
 
     private DeviceMqttClient client(String uri, String clientId, @Nullable SSLSocketFactory tls) throws MqttException {
-        return new DeviceMqttClient(uri, clientId, this.executor, tls, (client, cause) -> this.losses.add(cause));
+        return new DeviceMqttClient(uri, clientId, this.executor, tls, (client, cause) -> this.losses.add(cause),
+                (topic, payload) -> {
+                });
     }
 
     private static MqttConnectOptions options() {
