@@ -6,6 +6,7 @@ import io.iotgateway.message.MessageService.PublishTarget;
 import io.iotgateway.web.GatewayRoutes;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,7 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
  * The body is read straight from the request stream, before anything could parse it: Tomcat would otherwise turn an
  * {@code application/x-www-form-urlencoded} body (curl's default) into form fields, and the bytes that reached the
  * platform would no longer be the bytes that were sent. For the same reason {@code qos} is read from the query
- * string itself, never through {@code getParameter} ({@link PublishQuery}, which refuses any other parameter).
+ * string itself, never through {@code getParameter} ({@link QueryParameter}, which refuses any other parameter).
  */
 @RestController
 class DeviceMessageController implements DeviceMessageApi {
@@ -43,8 +44,7 @@ class DeviceMessageController implements DeviceMessageApi {
     public void publish(@PathVariable String productKey, @PathVariable String deviceName,
             @PathVariable("topic") String topicPath, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        PublishQuery query = PublishQuery.parse(request.getQueryString());
-        publish(this.messages.target(productKey, deviceName, levels(topicPath), query.qos()), request, response);
+        publish(this.messages.target(productKey, deviceName, levels(topicPath), qos(request)), request, response);
     }
 
     @Override
@@ -52,17 +52,21 @@ class DeviceMessageController implements DeviceMessageApi {
     public void publishSystem(@PathVariable String productKey, @PathVariable String deviceName,
             @PathVariable("topic") String topicPath, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        PublishQuery query = PublishQuery.parse(request.getQueryString());
-        publish(this.messages.systemTarget(productKey, deviceName, levels(topicPath), query.qos()), request,
+        publish(this.messages.systemTarget(productKey, deviceName, levels(topicPath), qos(request)), request,
                 response);
     }
 
     private void publish(PublishTarget target, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         byte[] payload = this.requests.readBody(request);
-        PostOutcome<PublishReceipt> outcome = this.messages.publish(target, payload,
+        DeviceRequests.Outcome<PublishReceipt> outcome = this.messages.publish(target, payload,
                 request.getHeader(DeviceRequests.IDEMPOTENCY_KEY), DeviceRequests.caller(request));
         writeJson(outcome, response);
+    }
+
+    /** The one query parameter publishing takes: a misspelt {@code QOS=0} is a 400, not a QoS 1 publish. */
+    private static @Nullable String qos(HttpServletRequest request) {
+        return QueryParameter.single(request.getQueryString(), "qos", "publishing");
     }
 
     private static String levels(String topicPath) {
@@ -78,7 +82,7 @@ class DeviceMessageController implements DeviceMessageApi {
      * mapping's {@code produces}); errors are thrown before anything is written and answered as problems by the
      * exception handler.
      */
-    private void writeJson(PostOutcome<PublishReceipt> outcome, HttpServletResponse response) throws IOException {
+    private void writeJson(DeviceRequests.Outcome<PublishReceipt> outcome, HttpServletResponse response) throws IOException {
         PublishReceipt receipt = outcome.answer();
         byte[] json = this.receipts.writeValueAsBytes(receipt);
         // 200: the platform acknowledged it (QoS 1); 202: written to the connection, not confirmed (QoS 0)

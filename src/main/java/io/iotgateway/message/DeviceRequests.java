@@ -83,7 +83,7 @@ public class DeviceRequests {
      * none) and {@code post} runs.
      * @param fingerprint what the request was (see {@link #fingerprint}); the key reused for another is a 422
      */
-    public <T> PostOutcome<T> post(DeviceId device, int qos, byte[] fingerprint, @Nullable String idempotencyKey,
+    public <T> Outcome<T> post(DeviceId device, int qos, byte[] fingerprint, @Nullable String idempotencyKey,
             String caller, Class<T> answerType, Supplier<T> post) {
         Supplier<T> limited = () -> {
             // 429 instead of a message the platform would drop silently; a replayed duplicate never gets here
@@ -91,12 +91,12 @@ public class DeviceRequests {
             return post.get();
         };
         if (idempotencyKey == null) {
-            return new PostOutcome<>(limited.get(), false);
+            return new Outcome<>(limited.get(), false);
         }
         IdempotencyCache.Key key = new IdempotencyCache.Key(caller, device, checked(idempotencyKey));
-        PostOutcome<Object> outcome = this.idempotency.execute(key, fingerprint, limited::get);
+        Outcome<Object> outcome = this.idempotency.execute(key, fingerprint, limited::get);
         // equal fingerprints, so the same kind of request and the same type of answer
-        return new PostOutcome<>(answerType.cast(outcome.answer()), outcome.replayed());
+        return new Outcome<>(answerType.cast(outcome.answer()), outcome.replayed());
     }
 
     /**
@@ -152,5 +152,15 @@ public class DeviceRequests {
     private static GatewayException tooLarge(String size, long max) {
         return new GatewayException(ProblemType.PAYLOAD_TOO_LARGE, "The payload is " + size + "; the limit is " + max
                 + " bytes (the IoT Platform refuses MQTT messages over 256 KB).");
+    }
+
+    /**
+     * What a request posted as a device got, and whether it is the answer of an earlier request with the same
+     * {@code Idempotency-Key}, repeated without posting again.
+     *
+     * @param answer the answer of the request that posted
+     * @param replayed this request posted nothing: it repeated a request answered before
+     */
+    public record Outcome<T>(T answer, boolean replayed) {
     }
 }

@@ -57,7 +57,7 @@ final class IdempotencyCache<T> {
      * @param fingerprint what the request was (topic, QoS, payload digest); a reuse of the key for another request
      * is refused with 422
      */
-    PostOutcome<T> execute(Key key, byte[] fingerprint, Supplier<T> publish) {
+    DeviceRequests.Outcome<T> execute(Key key, byte[] fingerprint, Supplier<T> publish) {
         CompletableFuture<Answer<T>> mine = new CompletableFuture<>();
         CompletableFuture<Answer<T>> first = this.answers.asMap().putIfAbsent(key, mine);
         if (first != null) {
@@ -66,7 +66,7 @@ final class IdempotencyCache<T> {
         try {
             T answer = publish.get();
             mine.complete(new Answer<>(fingerprint, answer));
-            return new PostOutcome<>(answer, false);
+            return new DeviceRequests.Outcome<>(answer, false);
         }
         catch (RuntimeException ex) {
             mine.completeExceptionally(ex);
@@ -74,7 +74,7 @@ final class IdempotencyCache<T> {
         }
     }
 
-    private PostOutcome<T> replay(CompletableFuture<Answer<T>> first, byte[] fingerprint) {
+    private DeviceRequests.Outcome<T> replay(CompletableFuture<Answer<T>> first, byte[] fingerprint) {
         Answer<T> answer = await(first);
         if (!Arrays.equals(answer.fingerprint(), fingerprint)) {
             throw new GatewayException(ProblemType.IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was used within "
@@ -82,7 +82,7 @@ final class IdempotencyCache<T> {
                     + "payload; use a new key for a new message.");
         }
         this.onReplay.run();
-        return new PostOutcome<>(answer.value(), true);
+        return new DeviceRequests.Outcome<>(answer.value(), true);
     }
 
     private Answer<T> await(CompletableFuture<Answer<T>> first) {

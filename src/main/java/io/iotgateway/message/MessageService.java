@@ -58,7 +58,7 @@ class MessageService {
      * @return the receipt once the platform acknowledged the message (QoS 1) or it was written (QoS 0), and whether
      * it is the receipt of an earlier request with the same key, which this one repeated without publishing
      */
-    PostOutcome<PublishReceipt> publish(PublishTarget target, byte[] payload, @Nullable String idempotencyKey,
+    DeviceRequests.Outcome<PublishReceipt> publish(PublishTarget target, byte[] payload, @Nullable String idempotencyKey,
             String caller) {
         byte[] fingerprint = (idempotencyKey != null)
                 ? DeviceRequests.fingerprint(target.topic() + "\n" + target.qos(), payload) : new byte[0];

@@ -4,7 +4,6 @@ import java.io.IOException;
 
 import io.iotgateway.credential.DeviceId;
 import io.iotgateway.message.DeviceRequests;
-import io.iotgateway.message.PostOutcome;
 import io.iotgateway.message.QueryParameter;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.GatewayRoutes;
@@ -61,7 +60,7 @@ class ThingController implements ThingApi {
 
     private ResponseEntity<ThingReceipt> post(DeviceId device, AlinkRequest alink, boolean ack, byte[] body,
             HttpServletRequest request) {
-        PostOutcome<ThingReceipt> outcome = this.things.post(device, alink, ack, body,
+        DeviceRequests.Outcome<ThingReceipt> outcome = this.things.post(device, alink, ack, body,
                 request.getHeader(DeviceRequests.IDEMPOTENCY_KEY), DeviceRequests.caller(request));
         ResponseEntity.BodyBuilder answer = ResponseEntity.ok();
         if (outcome.replayed()) {

@@ -10,7 +10,6 @@ import java.util.concurrent.TimeoutException;
 
 import io.iotgateway.credential.DeviceId;
 import io.iotgateway.message.DeviceRequests;
-import io.iotgateway.message.PostOutcome;
 import io.iotgateway.mqtt.DevicePublisher;
 import io.iotgateway.mqtt.DeviceSubscriber;
 import io.iotgateway.thing.PendingReplies.Pending;
@@ -91,7 +90,7 @@ class ThingService {
      * @param ack whether to ask for and wait for the platform's reply ({@code sys.ack = 1})
      * @param body the caller's body, for the key's fingerprint
      */
-    PostOutcome<ThingReceipt> post(DeviceId device, AlinkRequest request, boolean ack, byte[] body,
+    DeviceRequests.Outcome<ThingReceipt> post(DeviceId device, AlinkRequest request, boolean ack, byte[] body,
             @Nullable String idempotencyKey, String caller) {
         byte[] fingerprint = (idempotencyKey != null)
                 ? DeviceRequests.fingerprint("thing\n" + request.topic() + "\nack=" + ack, body) : new byte[0];

@@ -29,8 +29,8 @@ class IdempotencyCacheTests {
     void aRetryWithinTheWindowReplaysTheFirstAnswerWithoutPublishing() {
         IdempotencyCache<String> cache = new IdempotencyCache<>(this.clock, Duration.ofMinutes(10), 100, Duration.ofSeconds(1), this.replays::incrementAndGet);
 
-        PostOutcome<String> first = cache.execute(key("k1"), FINGERPRINT, this::publish);
-        PostOutcome<String> retry = cache.execute(key("k1"), FINGERPRINT, this::publish);
+        DeviceRequests.Outcome<String> first = cache.execute(key("k1"), FINGERPRINT, this::publish);
+        DeviceRequests.Outcome<String> retry = cache.execute(key("k1"), FINGERPRINT, this::publish);
 
         assertThat(this.published).hasValue(1);
         assertThat(this.replays).hasValue(1);

@@ -8,22 +8,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-class PublishQueryTests {
+class QueryParameterTests {
 
     @Test
     void readsQosFromTheRawQuery() {
-        assertThat(PublishQuery.parse(null).qos()).isNull();
-        assertThat(PublishQuery.parse("").qos()).isNull();
-        assertThat(PublishQuery.parse("qos=0").qos()).isEqualTo("0");
-        assertThat(PublishQuery.parse("%71os=%31").qos()).isEqualTo("1");
-        assertThat(PublishQuery.parse("qos=1&").qos()).isEqualTo("1");
-        assertThat(PublishQuery.parse("qos").qos()).isEmpty();
+        assertThat(qos(null)).isNull();
+        assertThat(qos("")).isNull();
+        assertThat(qos("qos=0")).isEqualTo("0");
+        assertThat(qos("%71os=%31")).isEqualTo("1");
+        assertThat(qos("qos=1&")).isEqualTo("1");
+        assertThat(qos("qos")).isEmpty();
     }
 
     @ParameterizedTest
     @ValueSource(strings = { "QOS=0", "Qos=1", "qos=0&retain=1", "qos0", "q=1", "=1", "%00=1" })
     void refusesEveryOtherParameter(String query) {
-        assertThatExceptionOfType(GatewayException.class).isThrownBy(() -> PublishQuery.parse(query))
+        assertThatExceptionOfType(GatewayException.class).isThrownBy(() -> qos(query))
             .satisfies(refused -> {
                 assertThat(refused.getStatusCode().value()).isEqualTo(400);
                 assertThat(refused.getBody().getDetail()).contains("Unknown query parameter", "only qos")
@@ -34,7 +34,7 @@ class PublishQueryTests {
     @ParameterizedTest
     @ValueSource(strings = { "%G1", "qos=%G1", "qos=1%", "q%6" })
     void aBrokenEscapeIsRefusedWhereItIsDecoded(String query) {
-        assertThatExceptionOfType(GatewayException.class).isThrownBy(() -> PublishQuery.parse(query))
+        assertThatExceptionOfType(GatewayException.class).isThrownBy(() -> qos(query))
             .satisfies(refused -> {
                 assertThat(refused.getStatusCode().value()).isEqualTo(400);
                 assertThat(refused.getBody().getDetail()).contains("not followed by two hex digits");
@@ -43,7 +43,11 @@ class PublishQueryTests {
 
     @Test
     void refusesQosGivenTwice() {
-        assertThatExceptionOfType(GatewayException.class).isThrownBy(() -> PublishQuery.parse("qos=1&qos=0"))
+        assertThatExceptionOfType(GatewayException.class).isThrownBy(() -> qos("qos=1&qos=0"))
             .withMessageContaining("given 2 times");
+    }
+
+    private static String qos(String query) {
+        return QueryParameter.single(query, "qos", "publishing");
     }
 }
