@@ -100,11 +100,11 @@ class RegistryConfiguration {
     // primary: the in-memory configured devices are a CredentialService too, and only this one sees both
     @Bean
     @Primary
-    CredentialService registryCredentialService(InMemoryCredentialService configured, JdbcDeviceStore store,
-            SecretCipher cipher) {
+    RegistryCredentialService registryCredentialService(InMemoryCredentialService configured, JdbcDeviceStore store,
+            SecretCipher cipher, RegistryProperties registry) {
         configured.deviceIds().stream().filter(id -> store.find(id).isPresent()).forEach(id -> log.warn("Device " + id
                 + " is both in gateway.devices and in the registry; the configuration wins. Remove it from one."));
-        return new RegistryCredentialService(configured, store, cipher);
+        return new RegistryCredentialService(configured, store, cipher, registry.knownDeviceTtl());
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package io.iotgateway.registry;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -19,15 +20,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * until they are re-encrypted with the current key
  * @param requireMasterKey refuse to start without a configured master key instead of generating one into the data
  * directory; the {@code production} profile turns this on too
+ * @param knownDeviceTtl how long a device found in the registry is taken as known without asking the database again,
+ * for the existence check of every publish; a device removed through this gateway is unknown at once, one removed
+ * through another gateway sharing the database after at most this long; {@code 0s} asks at every request
  */
 @ConfigurationProperties("gateway.registry")
 public record RegistryProperties(@Nullable String masterKey, @Nullable Path masterKeyFile,
-        @DefaultValue List<String> previousMasterKeys, @DefaultValue("false") boolean requireMasterKey) {
+        @DefaultValue List<String> previousMasterKeys, @DefaultValue("false") boolean requireMasterKey,
+        @DefaultValue("5s") Duration knownDeviceTtl) {
 
     @Override
     public String toString() {
         return "RegistryProperties[masterKey=" + ((this.masterKey != null) ? "******" : "none") + ", masterKeyFile="
                 + this.masterKeyFile + ", previousMasterKeys=" + this.previousMasterKeys.size()
-                + ", requireMasterKey=" + this.requireMasterKey + "]";
+                + ", requireMasterKey=" + this.requireMasterKey + ", knownDeviceTtl=" + this.knownDeviceTtl + "]";
     }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -12,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +35,7 @@ class MasterKeyLoaderTests {
         String current = randomKey();
         String previous = randomKey();
 
-        SecretCipher cipher = load(new RegistryProperties(current, null, List.of(previous), false), false, false);
+        SecretCipher cipher = load(keys(current, null, List.of(previous), false), false, false);
 
         assertThat(cipher.currentKeyId()).isEqualTo(MasterKey.parse(current, "").id());
         assertThat(cipher.keyIds()).containsExactly(cipher.currentKeyId(), MasterKey.parse(previous, "").id());
@@ -45,7 +47,7 @@ class MasterKeyLoaderTests {
         String key = randomKey();
         Path file = Files.writeString(this.dataDir.resolve("mounted-key"), key + "\n");
 
-        SecretCipher cipher = load(new RegistryProperties(null, file, List.of(), true), true, false);
+        SecretCipher cipher = load(keys(null, file, List.of(), true), true, false);
 
         assertThat(cipher.currentKeyId()).isEqualTo(MasterKey.parse(key, "").id());
     }
@@ -89,19 +91,19 @@ class MasterKeyLoaderTests {
         Path file = Files.writeString(this.dataDir.resolve("key"), key);
         String truncated = key.substring(0, 20);
 
-        assertThatIllegalStateException().isThrownBy(() -> load(new RegistryProperties(key, file, List.of(), false),
+        assertThatIllegalStateException().isThrownBy(() -> load(keys(key, file, List.of(), false),
                 false, false))
             .withMessageContaining("set one");
         assertThatIllegalStateException()
-            .isThrownBy(() -> load(new RegistryProperties(truncated, null, List.of(), false), false, false))
+            .isThrownBy(() -> load(keys(truncated, null, List.of(), false), false, false))
             .withMessageContaining("gateway.registry.master-key decodes to")
             .withMessageNotContaining(truncated);
         assertThatIllegalStateException()
-            .isThrownBy(() -> load(new RegistryProperties(key, null, List.of(truncated), false), false, false))
+            .isThrownBy(() -> load(keys(key, null, List.of(truncated), false), false, false))
             .withMessageContaining("gateway.registry.previous-master-keys[0]")
             .withMessageNotContaining(truncated);
         assertThatIllegalStateException()
-            .isThrownBy(() -> load(new RegistryProperties(null, this.dataDir.resolve("missing"), List.of(), false),
+            .isThrownBy(() -> load(keys(null, this.dataDir.resolve("missing"), List.of(), false),
                     false, false))
             .withMessageContaining("Cannot read gateway.registry.master-key-file");
     }
@@ -110,7 +112,7 @@ class MasterKeyLoaderTests {
     void propertiesNeverPrintTheKey() {
         String key = randomKey();
 
-        assertThat(new RegistryProperties(key, null, List.of(key), false).toString()).doesNotContain(key);
+        assertThat(keys(key, null, List.of(key), false).toString()).doesNotContain(key);
     }
 
     private SecretCipher load(RegistryProperties properties, boolean required, boolean embedded) {
@@ -118,7 +120,7 @@ class MasterKeyLoaderTests {
     }
 
     private static RegistryProperties none() {
-        return new RegistryProperties(null, null, List.of(), false);
+        return keys(null, null, List.of(), false);
     }
 
     static String randomKey() {
@@ -134,5 +136,11 @@ class MasterKeyLoaderTests {
         catch (Exception ex) {
             throw new IllegalStateException(ex);
         }
+    }
+
+    private static RegistryProperties keys(@Nullable String masterKey, @Nullable Path masterKeyFile,
+            List<String> previousMasterKeys, boolean requireMasterKey) {
+        return new RegistryProperties(masterKey, masterKeyFile, previousMasterKeys, requireMasterKey,
+                Duration.ofSeconds(5));
     }
 }

@@ -1,6 +1,7 @@
 package io.iotgateway.registry;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatRuntimeException;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The registry against a real database: storage, encryption at rest, configuration layering, import
@@ -70,7 +72,8 @@ abstract class RegistryScenario {
         this.registry = new DeviceRegistry(this.store, cipher, configured, database().transactions(),
                 event -> this.events.add((DeviceCredentialsChanged) event), clock);
         this.importer = new DeviceImporter(this.registry);
-        this.credentials = new RegistryCredentialService(configured, this.store, cipher);
+        // asks the database every time, as the scenarios below expect; the remembering is tested on its own
+        this.credentials = new RegistryCredentialService(configured, this.store, cipher, Duration.ZERO);
         this.rotation = new KeyRotation(this.store, cipher);
     }
 
@@ -96,11 +99,35 @@ abstract class RegistryScenario {
         this.registry.put(SHEEP, SECRET, null);
         // a cipher without the key the secret was sealed with: reading the secret would fail
         this.credentials = new RegistryCredentialService(new InMemoryCredentialService(List.of(CONFIGURED)),
-                this.store, new SecretCipher(SecretCipherTests.randomKey(), List.of()));
+                this.store, new SecretCipher(SecretCipherTests.randomKey(), List.of()), Duration.ZERO);
 
         assertThat(this.credentials.exists(SHEEP)).isTrue();
         assertThat(this.credentials.exists(CONFIGURED.id())).isTrue();
         assertThat(this.credentials.exists(new DeviceId("a1B2c3D4e5F", "nobody"))).isFalse();
+    }
+
+    @Test
+    void aDeviceFoundIsRememberedUntilItIsRemovedHereOrItsTimeIsUp() {
+        RegistryCredentialService remembering = new RegistryCredentialService(
+                new InMemoryCredentialService(List.of(CONFIGURED)), this.store, this.cipher, Duration.ofSeconds(2));
+        DeviceId later = new DeviceId("a1B2c3D4e5F", "later");
+        assertThat(remembering.exists(later)).isFalse();
+        this.registry.put(later, SECRET, null);
+        assertThat(remembering.exists(later)).as("an unknown device is never remembered").isTrue();
+
+        // removed behind this gateway's back (another gateway sharing the database): still known for the TTL
+        this.registry.put(SHEEP, SECRET, null);
+        assertThat(remembering.exists(SHEEP)).isTrue();
+        this.store.delete(SHEEP);
+        assertThat(remembering.exists(SHEEP)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !remembering.exists(SHEEP));
+
+        // removed through this gateway: forgotten at once
+        assertThat(remembering.exists(later)).isTrue();
+        this.registry.remove(later);
+        assertThat(remembering.exists(later)).as("before the event").isTrue();
+        this.events.forEach(remembering::forget);
+        assertThat(remembering.exists(later)).isFalse();
     }
 
     @Test
