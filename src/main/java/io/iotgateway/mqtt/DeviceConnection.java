@@ -34,8 +34,8 @@ import org.springframework.messaging.Message;
  * <li>A PUBACK that does not come while nothing at all arrives from the platform means the connection is dead
  * even though no socket error says so (a black-hole partition): the login is dropped with a reset and
  * reconnected ({@link DeviceSender}).</li>
- * <li>The connection remembers what it was subscribed to ({@link DeviceSubscriptions}) and subscribes every new
- * login to it before the login publishes.</li>
+ * <li>The device's subscriptions ({@link DeviceSubscriptions}, the pool's, so that they outlive a connection that
+ * is replaced) are restored on every new login before the login publishes.</li>
  * <li>Requests never wait for a background login or a back-off: they get a fast, honest 503 or 502 with
  * {@code Retry-After}. They wait (bounded) only for another request's login of an idle device.</li>
  * </ul>
@@ -87,7 +87,8 @@ final class DeviceConnection {
     private volatile boolean closed;
 
     DeviceConnection(DeviceId device, Consumer<Message<?>> handler, DeviceLogin.Factory logins, MqttProperties settings,
-            Clock clock, LongSupplier nanoTime, Supervisor supervisor, ConnectionMetrics metrics, ConnectGate gate) {
+            Clock clock, LongSupplier nanoTime, Supervisor supervisor, ConnectionMetrics metrics, ConnectGate gate,
+            DeviceSubscriptions subscriptions) {
         this.device = device;
         this.logins = logins;
         this.settings = settings;
@@ -97,7 +98,7 @@ final class DeviceConnection {
         this.gate = gate;
         this.policy = new ReconnectPolicy(settings);
         this.sender = new DeviceSender(this, handler, settings, clock, nanoTime);
-        this.subscriptions = new DeviceSubscriptions(device, settings.completionTimeout().toMillis());
+        this.subscriptions = subscriptions;
     }
 
     /** What a device connection asks of the pool that holds it. */
@@ -141,9 +142,14 @@ final class DeviceConnection {
         return this.history;
     }
 
-    /** Subscribes this connection to the filter once; every later login restores it (see {@link DeviceSubscriptions}). */
+    /** Subscribes the device to the filter once; every later login restores it (see {@link DeviceSubscriptions}). */
     <L extends InboundListener> L subscribe(String filter, Class<L> type, Supplier<L> newListener) {
         return this.subscriptions.subscribe(filter, type, newListener, this::loginForRequest);
+    }
+
+    /** Whether a listener of the device waits for a message (a reply): the connection is in use, not idle. */
+    boolean awaitsMessages() {
+        return this.subscriptions.awaitsMessages();
     }
 
     /** The login that is up, or one opened now on the request's thread; else the fast answer why not. */

@@ -68,7 +68,8 @@ public final class DeviceConnectionFactory {
         this.connectRate = new SlidingWindow(settings.maxConnectsPerSecond(), Duration.ofSeconds(1));
     }
 
-    DeviceConnection create(DeviceId device, DeviceConnection.Supervisor supervisor, ConnectionMetrics metrics) {
+    DeviceConnection create(DeviceId device, DeviceConnection.Supervisor supervisor, ConnectionMetrics metrics,
+            DeviceSubscriptions subscriptions) {
         String url = this.endpoint.uriFor(device);
         SignedClientFactory logins = new SignedClientFactory(() -> this.credentials.find(device), url, this.signer,
                 this.platform, this.endpoint, this.settings, this.pahoExecutor, this.tls);
@@ -83,7 +84,7 @@ public final class DeviceConnectionFactory {
         SlidingWindow attempts = this.connectAttempts.computeIfAbsent(device,
                 id -> new SlidingWindow(this.settings.maxConnectsPerMinute(), ConnectGate.DEVICE_WINDOW));
         return new DeviceConnection(device, handler::handleMessage, logins, this.settings, this.clock, this.nanoTime,
-                supervisor, metrics, new ConnectGate(attempts, this.connectRate, this.nanoTime));
+                supervisor, metrics, new ConnectGate(attempts, this.connectRate, this.nanoTime), subscriptions);
     }
 
     /** At most {@code max-connects-per-second} logins across the gateway, whoever starts them. */

@@ -59,6 +59,8 @@ public class DeviceConnectionPool
 
     private final Map<DeviceId, DeviceConnection> connections = new ConcurrentHashMap<>();
 
+    private final Map<DeviceId, DeviceSubscriptions> subscriptions = new ConcurrentHashMap<>();
+
     private final LongSupplier nanoTime = System::nanoTime;
 
     private final TaskScheduler scheduler;
@@ -152,7 +154,15 @@ public class DeviceConnectionPool
         if (this.connections.size() >= this.settings.maxConnections()) {
             evictLeastRecentlyUsed();
         }
-        return this.connections.computeIfAbsent(device, id -> this.factory.create(id, this, this.metrics));
+        return this.connections.computeIfAbsent(device,
+                id -> this.factory.create(id, this, this.metrics, subscriptionsOf(id)));
+    }
+
+    // the device's, not the connection's: a connection replaced (idle, evicted, re-keyed) hands its subscriptions,
+    // their listeners and what they wait for to the next one, whose login restores them before it publishes
+    private DeviceSubscriptions subscriptionsOf(DeviceId device) {
+        return this.subscriptions.computeIfAbsent(device,
+                id -> new DeviceSubscriptions(id, this.settings.completionTimeout().toMillis()));
     }
 
     /** Makes room for one more connection by closing the least recently used one that has nothing in flight. */
@@ -163,7 +173,7 @@ public class DeviceConnectionPool
             .toList();
         Instant now = this.clock.instant();
         for (DeviceConnection candidate : byAge) {
-            if (candidate.sender().retireIfIdleSince(now)) {
+            if (!candidate.awaitsMessages() && candidate.sender().retireIfIdleSince(now)) {
                 retire(candidate);
                 log.info("Closed the least recently used connection (device " + candidate.device() + ") to stay within "
                         + this.settings.maxConnections() + " connections");
@@ -183,6 +193,9 @@ public class DeviceConnectionPool
     @EventListener
     void onCredentialsChanged(DeviceCredentialsChanged event) {
         close(event.device());
+        if (event.change() == DeviceCredentialsChanged.Change.REMOVED) {
+            this.subscriptions.remove(event.device());
+        }
     }
 
     @Override
@@ -219,7 +232,7 @@ public class DeviceConnectionPool
     void retireIdleConnections() {
         Instant cutoff = this.clock.instant().minus(this.settings.idleTimeout());
         for (DeviceConnection connection : this.connections.values()) {
-            if (connection.sender().retireIfIdleSince(cutoff)) {
+            if (!connection.awaitsMessages() && connection.sender().retireIfIdleSince(cutoff)) {
                 retire(connection);
                 log.info("Closed the idle connection of device " + connection.device());
             }

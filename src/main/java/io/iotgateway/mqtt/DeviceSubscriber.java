@@ -6,9 +6,10 @@ import io.iotgateway.credential.DeviceId;
 
 /**
  * Subscribes a device's own connection (the login that publishes as it) to topics the platform sends it, such as
- * the replies to its thing-model requests. A subscription is made once and then belongs to the device's connection:
- * it is restored on every later login before that login publishes anything, and it ends when the connection is
- * closed (idle, evicted, a changed secret, shutdown). Every failure is a {@link io.iotgateway.web.GatewayException}
+ * the replies to its thing-model requests. A subscription is made once and then belongs to the device: it is
+ * restored on every later login before that login publishes anything, also when the connection is replaced (idle,
+ * evicted, a changed secret), and ends when the device is removed or the gateway stops. While a listener awaits a
+ * message, the device's connection is not closed as idle. Every failure is a {@link io.iotgateway.web.GatewayException}
  * like those of {@link DevicePublisher}.
  */
 public interface DeviceSubscriber {

@@ -103,6 +103,16 @@ final class DeviceSubscriptions {
         return this.byFilter.isEmpty();
     }
 
+    /** Whether a listener waits for a message, e.g. the reply to a request it published. */
+    boolean awaitsMessages() {
+        for (Subscription subscription : this.byFilter.values()) {
+            if (subscription.listener.awaitsMessages()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private GatewayException failed(MqttException ex) {
         if (ex.getReasonCode() == MqttException.REASON_CODE_SUBSCRIBE_FAILED) {
             return new GatewayException(ProblemType.SUBSCRIPTION_REFUSED, "The IoT Platform refused to subscribe "

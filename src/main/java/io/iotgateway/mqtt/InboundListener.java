@@ -10,4 +10,12 @@ package io.iotgateway.mqtt;
 public interface InboundListener {
 
     void messageArrived(String topic, byte[] payload);
+
+    /**
+     * Whether the listener waits for a message now (a reply to a request already published): the device's connection
+     * is then in use and is not closed as idle or evicted, which would lose the message.
+     */
+    default boolean awaitsMessages() {
+        return false;
+    }
 }

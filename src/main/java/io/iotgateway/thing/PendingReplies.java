@@ -35,7 +35,7 @@ final class PendingReplies implements InboundListener {
 
     private final Semaphore room;
 
-    private final Map<String, CompletableFuture<AlinkReply>> waiting = new ConcurrentHashMap<>();
+    private final Map<String, Pending> waiting = new ConcurrentHashMap<>();
 
     PendingReplies(DeviceId device, Clock clock, ObjectReader json, int maxPending) {
         this.device = device;
@@ -45,8 +45,13 @@ final class PendingReplies implements InboundListener {
         this.room = new Semaphore(maxPending);
     }
 
-    /** A new request id that waits for its reply; {@link #close} it when done. */
-    Pending open() {
+    /**
+     * A new request id that waits for its reply on {@code replyTopic}; {@link #close} it when done.
+     * @param replyTopic the topic the reply comes on: a reply with the id on another topic (the reply to a raw Alink
+     * request of the caller's, whose ids the caller chose) is not this request's
+     */
+    Pending open(String replyTopic) {
+        String id = this.ids.next();
         if (!this.room.tryAcquire()) {
             throw new GatewayException(ProblemType.DEVICE_BUSY, "Device " + this.device + " already has "
                     + this.maxPending + " thing-model requests waiting for the "
@@ -54,15 +59,14 @@ final class PendingReplies implements InboundListener {
                 .retryAfter(Duration.ofSeconds(1))
                 .with("device", this.device.toString());
         }
-        String id = this.ids.next();
-        CompletableFuture<AlinkReply> reply = new CompletableFuture<>();
-        this.waiting.put(id, reply);
-        return new Pending(id, reply);
+        Pending pending = new Pending(id, replyTopic, new CompletableFuture<>());
+        this.waiting.put(id, pending);
+        return pending;
     }
 
     /** A request that stopped waiting (answered, timed out, failed): its id matches no later reply. */
     void close(Pending pending) {
-        if (this.waiting.remove(pending.id(), pending.reply())) {
+        if (this.waiting.remove(pending.id(), pending)) {
             this.room.release();
         }
     }
@@ -76,6 +80,12 @@ final class PendingReplies implements InboundListener {
         return this.waiting.size();
     }
 
+    /** A request waits for its reply: the device's connection must stay open for it. */
+    @Override
+    public boolean awaitsMessages() {
+        return !this.waiting.isEmpty();
+    }
+
     @Override
     public void messageArrived(String topic, byte[] payload) {
         AlinkReply reply = AlinkReply.parse(this.json, payload);
@@ -83,21 +93,22 @@ final class PendingReplies implements InboundListener {
             log.debug("Device " + this.device + ": ignored a message on " + topic + " that is not an Alink reply");
             return;
         }
-        CompletableFuture<AlinkReply> request = this.waiting.get(reply.id());
-        if (request == null) {
+        Pending request = this.waiting.get(reply.id());
+        if (request == null || !request.replyTopic().equals(topic)) {
             // late (its request gave up) or not ours
             log.debug("Device " + this.device + ": no request waits for the reply with id " + reply.id());
             return;
         }
-        request.complete(reply);
+        request.reply().complete(reply);
     }
 
     /**
      * A request waiting for its reply.
      *
      * @param id its Alink id
+     * @param replyTopic where its reply comes
      * @param reply completed with the reply that carries the id
      */
-    record Pending(String id, CompletableFuture<AlinkReply> reply) {
+    record Pending(String id, String replyTopic, CompletableFuture<AlinkReply> reply) {
     }
 }

@@ -7,16 +7,26 @@ import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 
 /**
- * The platform's reply code as an HTTP answer. 200: accepted. 460 (bad parameters) and the 6xxx codes (the
- * platform's checks of the request and its data against the thing model, e.g. 6813 topic illegal): the data was
- * refused, 422, and retrying the same data gets the same answer. 429: the platform throttled the device, 429 with
- * {@code Retry-After}. Anything else (400, 500, codes the gateway does not know): 502, with the code.
+ * The platform's reply code as an HTTP answer. 200: accepted. The codes that refuse the request's data, 422, where
+ * retrying the same data gets the same answer: 460 (bad parameters), 6106 (too many properties), 6207 (not JSON), the thing-model checks
+ * 6300 to 6399 (e.g. 6300 no such method), 6450 (malformed Alink) and 6813 (topic illegal). 429: the platform
+ * throttled the device, 429 with {@code Retry-After}. Anything else, among them what the device is rather than
+ * what it sent (6100 device not found, 6203/6204 device disabled), and codes the gateway does not know: 502, with
+ * the code.
  */
 final class ReplyVerdict {
 
     static final int PARAMETER_ERROR = 460;
 
     static final int TOO_MANY_REQUESTS = 429;
+
+    private static final int TOO_MANY_PROPERTIES = 6106;
+
+    private static final int NOT_JSON = 6207;
+
+    private static final int BAD_ALINK = 6450;
+
+    private static final int TOPIC_ILLEGAL = 6813;
 
     private static final int SHOWN_MESSAGE_LENGTH = 200;
 
@@ -55,7 +65,8 @@ final class ReplyVerdict {
     }
 
     static boolean refusesData(int code) {
-        return code == PARAMETER_ERROR || (code >= 6000 && code <= 6999);
+        return code == PARAMETER_ERROR || code == TOO_MANY_PROPERTIES || code == NOT_JSON || (code >= 6300 && code <= 6399) || code == BAD_ALINK
+                || code == TOPIC_ILLEGAL;
     }
 
     // the platform's text: printable, and short, in the answer

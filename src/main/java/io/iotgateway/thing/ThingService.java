@@ -3,6 +3,7 @@ package io.iotgateway.thing;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -108,15 +109,16 @@ class ThingService {
             String id = pending.idWithoutReply();
             byte[] payload = request.payload(this.json, id, false);
             this.publisher.publish(device, request.topic(), payload, 1);
-            return receipt(device, request, id, null, payload.length);
+            return receipt(device, request, id, null, payload.length, this.clock.instant());
         }
-        Pending waiting = pending.open();
+        Pending waiting = pending.open(request.topic() + "_reply");
         try {
             byte[] payload = request.payload(this.json, waiting.id(), true);
             this.publisher.publish(device, request.topic(), payload, 1);
+            Instant publishedAt = this.clock.instant();
             AlinkReply reply = await(waiting, device, request);
             ReplyVerdict.check(reply, device);
-            return receipt(device, request, waiting.id(), reply, payload.length);
+            return receipt(device, request, waiting.id(), reply, payload.length, publishedAt);
         }
         finally {
             pending.close(waiting);
@@ -144,15 +146,17 @@ class ThingService {
     private static GatewayException noReply(Pending waiting, DeviceId device, AlinkRequest request, String when) {
         return new GatewayException(ProblemType.REPLY_TIMEOUT, "The IoT Platform acknowledged the message (PUBACK) "
                 + "but sent no reply to Alink request " + waiting.id() + " on " + request.topic() + "_reply " + when
-                + ": the data may or may not have been accepted. A retry posts it again.")
+                + ": the data may or may not have been accepted. A retry posts it again. (On the IoT Platform a "
+                + "device's first subscription to its reply topics takes about 10 s to take effect: after a "
+                + "device's first post, later ones are answered.)")
             .with("device", device.toString())
             .with("alinkId", waiting.id());
     }
 
     private ThingReceipt receipt(DeviceId device, AlinkRequest request, String id, @Nullable AlinkReply reply,
-            int payloadBytes) {
+            int payloadBytes, Instant publishedAt) {
         return new ThingReceipt(id, (reply != null) ? reply.code() : null, (reply != null) ? reply.data() : null,
                 UUID.randomUUID().toString(), device.productKey(), device.deviceName(), request.topic(), 1,
-                payloadBytes, (reply != null) ? "replied" : "acknowledged", this.clock.instant());
+                payloadBytes, (reply != null) ? "replied" : "acknowledged", publishedAt);
     }
 }

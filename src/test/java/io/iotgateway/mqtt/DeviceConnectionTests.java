@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.iotgateway.mqtt.transport.DeviceLogin;
@@ -50,6 +51,9 @@ class DeviceConnectionTests {
     private Consumer<Message<?>> handler = this.published::add;
 
     private final MqttProperties settings = settings(Map.of());
+
+    // the device's, shared by each connection the pool makes for it
+    private final DeviceSubscriptions subscriptions = new DeviceSubscriptions(DEVICE, 5_000);
 
     private final DeviceConnection connection = connection(this.settings);
 
@@ -160,6 +164,38 @@ class DeviceConnectionTests {
         second.arrivals.arrived("/sys/a61QmwQD5ZF/mosheep/thing/event/overheat/post_reply", new byte[0]);
         second.arrivals.arrived("/a61QmwQD5ZF/mosheep/user/get", new byte[0]);
         assertThat(arrived).containsExactly("/sys/a61QmwQD5ZF/mosheep/thing/event/overheat/post_reply");
+    }
+
+    @Test
+    void aConnectionThatReplacesAnotherRestoresTheDevicesSubscriptionsWithTheirListenerAndWaitsForItsReplies() {
+        String filter = "/sys/a61QmwQD5ZF/mosheep/thing/event/+/post_reply";
+        AtomicBoolean waiting = new AtomicBoolean();
+        InboundListener listener = this.connection.subscribe(filter, InboundListener.class, () -> new InboundListener() {
+
+            @Override
+            public void messageArrived(String topic, byte[] payload) {
+                waiting.set(false);
+            }
+
+            @Override
+            public boolean awaitsMessages() {
+                return waiting.get();
+            }
+        });
+        assertThat(this.connection.awaitsMessages()).isFalse();
+        waiting.set(true);
+        assertThat(this.connection.awaitsMessages()).as("a reply awaited: in use, not idle").isTrue();
+        this.connection.close();
+
+        // the pool's next connection for the device (after an idle close, an eviction or a new secret)
+        DeviceConnection next = connection(this.settings);
+        next.connectInBackground();
+        assertThat(this.logins.last().subscribes).as("restored by its first login").containsExactly(List.of(filter));
+        assertThat(next.subscribe(filter, InboundListener.class, () -> (topic, payload) -> {
+            throw new AssertionError("a second listener for the same filter");
+        })).isSameAs(listener);
+        this.logins.last().arrivals.arrived("/sys/a61QmwQD5ZF/mosheep/thing/event/property/post_reply", new byte[0]);
+        assertThat(next.awaitsMessages()).isFalse();
     }
 
     @Test
@@ -362,7 +398,8 @@ class DeviceConnectionTests {
                 this.clock, this.clock::nanos, this.supervisor, new ConnectionMetrics(new SimpleMeterRegistry(),
                         state -> 0),
                 new ConnectGate(new SlidingWindow(properties.maxConnectsPerMinute(), ConnectGate.DEVICE_WINDOW),
-                        new SlidingWindow(properties.maxConnectsPerSecond(), Duration.ofSeconds(1)), this.clock::nanos));
+                        new SlidingWindow(properties.maxConnectsPerSecond(), Duration.ofSeconds(1)), this.clock::nanos),
+                this.subscriptions);
     }
 
     private boolean publish() {

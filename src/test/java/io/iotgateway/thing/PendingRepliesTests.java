@@ -23,8 +23,8 @@ class PendingRepliesTests {
 
     @Test
     void repliesArrivingOutOfOrderEachCompleteTheRequestWithTheirId() {
-        Pending first = this.replies.open();
-        Pending second = this.replies.open();
+        Pending first = this.replies.open(TOPIC);
+        Pending second = this.replies.open(TOPIC);
 
         arrive("{\"id\":\"" + second.id() + "\",\"code\":460,\"message\":\"request parameter error\"}");
         arrive("{\"code\":200,\"data\":{\"n\":1},\"id\":\"" + first.id() + "\",\"message\":\"success\"}");
@@ -37,7 +37,7 @@ class PendingRepliesTests {
 
     @Test
     void aReplyForNoWaitingRequestOrNotAReplyAtAllIsDropped() {
-        Pending waiting = this.replies.open();
+        Pending waiting = this.replies.open(TOPIC);
 
         arrive("{\"id\":\"42\",\"code\":200}");
         arrive("not json");
@@ -48,8 +48,21 @@ class PendingRepliesTests {
     }
 
     @Test
+    void aReplyWithTheIdOnAnotherReplyTopicIsNotThisRequests() {
+        Pending waiting = this.replies.open(TOPIC);
+
+        this.replies.messageArrived("/sys/a61QmwQD5ZF/mosheep/thing/event/overheat/post_reply",
+                ("{\"id\":\"" + waiting.id() + "\",\"code\":200}").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(waiting.reply()).isNotDone();
+        assertThat(this.replies.awaitsMessages()).isTrue();
+        this.replies.close(waiting);
+        assertThat(this.replies.awaitsMessages()).isFalse();
+    }
+
+    @Test
     void aClosedRequestIsForgottenAndItsReplyDropped() {
-        Pending gaveUp = this.replies.open();
+        Pending gaveUp = this.replies.open(TOPIC);
         this.replies.close(gaveUp);
 
         arrive("{\"id\":\"" + gaveUp.id() + "\",\"code\":200}");
@@ -60,19 +73,19 @@ class PendingRepliesTests {
 
     @Test
     void atMostMaxPendingWaitAtOnce() {
-        Pending first = this.replies.open();
-        this.replies.open();
-        this.replies.open();
+        Pending first = this.replies.open(TOPIC);
+        this.replies.open(TOPIC);
+        this.replies.open(TOPIC);
 
-        assertThatExceptionOfType(GatewayException.class).isThrownBy(this.replies::open)
+        assertThatExceptionOfType(GatewayException.class).isThrownBy(() -> this.replies.open(TOPIC))
             .satisfies(busy -> assertThat(busy.problemType()).isEqualTo(ProblemType.DEVICE_BUSY));
         this.replies.close(first);
-        assertThat(this.replies.open().id()).isNotEqualTo(first.id());
+        assertThat(this.replies.open(TOPIC).id()).isNotEqualTo(first.id());
     }
 
     @Test
     void idsAreDistinctAlsoWithoutAReply() {
-        assertThat(this.replies.open().id()).isNotEqualTo(this.replies.idWithoutReply());
+        assertThat(this.replies.open(TOPIC).id()).isNotEqualTo(this.replies.idWithoutReply());
     }
 
     private void arrive(String payload) {

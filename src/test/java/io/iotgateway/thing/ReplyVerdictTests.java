@@ -14,7 +14,8 @@ class ReplyVerdictTests {
     private static final DeviceId DEVICE = new DeviceId("a61QmwQD5ZF", "mosheep");
 
     @ParameterizedTest
-    @CsvSource({ "460, THING_DATA_REFUSED, 422", "6813, THING_DATA_REFUSED, 422", "6106, THING_DATA_REFUSED, 422",
+    @CsvSource({ "460, THING_DATA_REFUSED, 422", "6813, THING_DATA_REFUSED, 422", "6106, THING_DATA_REFUSED, 422", "6207, THING_DATA_REFUSED, 422",
+            "6300, THING_DATA_REFUSED, 422", "6100, PLATFORM_ERROR, 502", "6204, PLATFORM_ERROR, 502",
             "429, PLATFORM_THROTTLED, 429", "400, PLATFORM_ERROR, 502", "500, PLATFORM_ERROR, 502",
             "5159, PLATFORM_ERROR, 502", "100001, PLATFORM_ERROR, 502" })
     void aReplyCodeBecomesItsProblem(int code, ProblemType problem, int status) {

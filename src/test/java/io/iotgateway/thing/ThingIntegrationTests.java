@@ -252,7 +252,7 @@ class ThingIntegrationTests {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
         assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(answer.body()).contains(answered);
-        assertThat(responder.get().received()).isEmpty();
+        assertOnlyTheNextPostIsPublished();
     }
 
     @Test
@@ -263,7 +263,18 @@ class ThingIntegrationTests {
 
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(large.statusCode()).isEqualTo(413);
-        assertThat(responder.get().received()).isEmpty();
+        assertOnlyTheNextPostIsPublished();
+    }
+
+    /**
+     * What was refused published nothing: a post made now is the first request the platform sees. (An assertion that
+     * nothing arrived, made at once, would pass also when a stray publish is merely still on its way.)
+     */
+    private void assertOnlyTheNextPostIsPublished() {
+        HttpResponse<String> next = postJson(PROPERTIES, "{\"humidity\": 1}");
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+        assertThat(responder.get().received()).singleElement()
+            .satisfies(request -> assertThat(request.raw()).contains("\"params\":{\"humidity\":1}"));
     }
 
     @Test
