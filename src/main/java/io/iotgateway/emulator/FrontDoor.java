@@ -110,7 +110,11 @@ final class FrontDoor {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new BrokerSide(client));
             bootstrap.connect(this.broker).addListener((ChannelFutureListener) (connected) -> {
-                if (connected.isSuccess()) {
+                if (connected.isSuccess() && !client.isActive()) {
+                    // the client left while its broker connection was being made
+                    connected.channel().close();
+                }
+                else if (connected.isSuccess()) {
                     this.brokerSide = connected.channel();
                     client.read();
                 }

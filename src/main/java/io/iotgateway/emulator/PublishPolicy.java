@@ -36,7 +36,8 @@ final class PublishPolicy {
             return Optional.of("topic has " + bytes + " bytes; the platform allows at most " + MAX_TOPIC_BYTES);
         }
         long slashes = topic.chars().filter((c) -> c == '/').count();
-        if (slashes > MAX_TOPIC_SLASHES) {
+        // the limit of custom topics: the platform's own system topics have more levels (.../property/batch/post)
+        if (slashes > MAX_TOPIC_SLASHES && !topic.startsWith(sysPrefix(device))) {
             return Optional.of("topic has " + slashes + " '/'; the platform allows at most " + MAX_TOPIC_SLASHES);
         }
         if (!isOwn(device, topic) && !SystemTopics.mayPublish(device, topic)) {

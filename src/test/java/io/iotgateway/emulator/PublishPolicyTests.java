@@ -65,6 +65,12 @@ class PublishPolicyTests {
     }
 
     @Test
+    void theSlashLimitIsForCustomTopicsNotForTheDevicesOwnSystemTopics() {
+        assertThat(this.policy.topicRefusal(SHEEP, "/sys/a61QmwQD5ZF/mosheep/thing/event/property/batch/post"))
+            .isEmpty();
+    }
+
+    @Test
     void allowsQos0And1AndRefusesQos2() {
         assertThat(this.policy.contentRefusal(0, 10)).isEmpty();
         assertThat(this.policy.contentRefusal(1, 10)).isEmpty();
