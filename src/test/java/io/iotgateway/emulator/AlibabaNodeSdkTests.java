@@ -5,17 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.iotgateway.credential.DeviceTriple;
-import io.iotgateway.registry.InMemoryCredentialService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,11 +37,7 @@ class AlibabaNodeSdkTests {
 
     @BeforeEach
     void startEmulator() {
-        this.emulator = new PlatformEmulator(new EmulatorProperties("127.0.0.1", 0, DataSize.ofKilobytes(256),
-                Duration.ofSeconds(30), Duration.ofSeconds(1200),
-                new EmulatorProperties.DemoDevice(false, "a61QmwQD5ZF", "mosheep"), 100, Map.of()),
-                new InMemoryCredentialService(List.of(SHEEP)))
-            .start();
+        this.emulator = TestEmulator.start(SHEEP);
     }
 
     @AfterEach

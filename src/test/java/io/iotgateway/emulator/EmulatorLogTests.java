@@ -9,15 +9,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
-import java.util.Map;
 
 import io.iotgateway.credential.AliyunMqttSigner;
 import io.iotgateway.credential.DeviceTriple;
 import io.iotgateway.credential.MqttConnectCredentials;
 import io.iotgateway.credential.SecureMode;
 import io.iotgateway.credential.SignMethod;
-import io.iotgateway.registry.InMemoryCredentialService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +22,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,11 +42,7 @@ class EmulatorLogTests {
 
     @BeforeEach
     void start() {
-        this.emulator = new PlatformEmulator(new EmulatorProperties("127.0.0.1", 0, DataSize.ofKilobytes(256),
-                Duration.ofSeconds(30), Duration.ofSeconds(1200),
-                new EmulatorProperties.DemoDevice(false, "a61QmwQD5ZF", "mosheep"), 100, Map.of()),
-                new InMemoryCredentialService(List.of(SHEEP)))
-            .start();
+        this.emulator = TestEmulator.start(SHEEP);
     }
 
     @AfterEach

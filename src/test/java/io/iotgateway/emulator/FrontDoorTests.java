@@ -4,13 +4,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 import io.iotgateway.credential.DeviceTriple;
-import io.iotgateway.registry.InMemoryCredentialService;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -43,11 +40,7 @@ class FrontDoorTests {
 
     @BeforeAll
     void startEmulator() {
-        this.emulator = new PlatformEmulator(new EmulatorProperties("127.0.0.1", 0, DataSize.ofKilobytes(256),
-                Duration.ofSeconds(30), Duration.ofSeconds(1200),
-                new EmulatorProperties.DemoDevice(false, "a61QmwQD5ZF", "mosheep"), 100, Map.of()),
-                new InMemoryCredentialService(List.of(SHEEP)))
-            .start();
+        this.emulator = TestEmulator.start(SHEEP);
     }
 
     @AfterAll
