@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * its completed CONNECT token, and keeps its callback on the second. The handler's own callback only logs a loss
  * at ERROR and closes the client, which its next send does anyway; the connection's callback must see every
  * loss, also of a client the handler has not taken yet (a warm client that another login kicked). The same
- * callback hands every arriving message to the connection's subscriptions.
+ * callback hands every arriving message to the device's subscriptions.
  */
 public final class DeviceMqttClient extends MqttAsyncClient implements DeviceLogin {
 
