@@ -1,0 +1,132 @@
+package io.iotgateway.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The top frames of async-profiler's collapsed stacks ({@code frame;frame;...;leaf count}, annotated: {@code _[k]}
+ * kernel, {@code _[j]} Java, {@code _[i]} inlined, {@code _[0]}/{@code _[1]} interpreted/C1; a frame without a mark is
+ * the JVM's or a native library's), each frame put in a group by where its code comes from. Self: the sample's
+ * leaf frame; total: samples with the frame (or the group) anywhere in the stack.
+ */
+final class ProfileFrames {
+
+    private static final List<String[]> GROUPS = List.of(new String[] { "org.apache.tomcat.", "Tomcat" },
+            new String[] { "org.apache.catalina.", "Tomcat" }, new String[] { "org.apache.coyote.", "Tomcat" },
+            new String[] { "org.springframework.security.", "Spring Security" },
+            new String[] { "org.springframework.integration.", "Spring Integration" },
+            new String[] { "org.springframework.messaging.", "Spring Integration" },
+            new String[] { "org.springframework.web.", "Spring MVC" },
+            new String[] { "org.springframework.http.", "Spring MVC" },
+            new String[] { "org.springframework.", "Spring (other)" }, new String[] { "org.eclipse.paho.", "Paho" },
+            new String[] { "io.micrometer.", "Micrometer" }, new String[] { "io.iotgateway.", "gateway code" },
+            new String[] { "java.", "JDK" }, new String[] { "jdk.", "JDK" }, new String[] { "sun.", "JDK" },
+            new String[] { "javax.", "JDK" });
+
+    private final Map<String, Long> selfFrames = new HashMap<>();
+
+    private final Map<String, Long> totalFrames = new HashMap<>();
+
+    private final Map<String, Long> selfGroups = new HashMap<>();
+
+    private final Map<String, Long> totalGroups = new HashMap<>();
+
+    private final Map<String, String> groupOfFrame = new HashMap<>();
+
+    private long samples;
+
+    static ProfileFrames read(Path collapsed) throws IOException {
+        ProfileFrames frames = new ProfileFrames();
+        Files.readAllLines(collapsed).forEach(frames::add);
+        return frames;
+    }
+
+    private void add(String line) {
+        int space = line.lastIndexOf(' ');
+        if (space <= 0) {
+            return;
+        }
+        long count = Long.parseLong(line.substring(space + 1).trim());
+        String[] stack = line.substring(0, space).split(";");
+        this.samples += count;
+        Set<String> frames = new HashSet<>();
+        Set<String> groups = new HashSet<>();
+        for (String raw : stack) {
+            this.groupOfFrame.putIfAbsent(name(raw), group(raw));
+            frames.add(name(raw));
+            groups.add(group(raw));
+        }
+        frames.forEach(frame -> this.totalFrames.merge(frame, count, Long::sum));
+        groups.forEach(group -> this.totalGroups.merge(group, count, Long::sum));
+        String leaf = stack[stack.length - 1];
+        this.selfFrames.merge(name(leaf), count, Long::sum);
+        this.selfGroups.merge(group(leaf), count, Long::sum);
+    }
+
+    static String group(String raw) {
+        if (raw.endsWith("_[k]")) {
+            return "kernel";
+        }
+        if (!raw.matches(".*_\\[[ji01]\\]$")) {
+            return "JVM and native (GC, JIT, libc)";
+        }
+        String name = name(raw);
+        return GROUPS.stream().filter(g -> name.startsWith(g[0])).map(g -> g[1]).findFirst()
+            .orElse("other libraries");
+    }
+
+    private static String name(String raw) {
+        String name = raw.replaceAll("_\\[[kji01]\\]$", "");
+        return raw.matches(".*_\\[[ji01]\\]$") ? name.replace('/', '.') : name;
+    }
+
+    String markdown(String agentAnswer, String flameName, String flamePath) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%d samples (async-profiler `%s`; %s). Flame graph: `%s` in the run's "
+                + "folder (%s).%n%n", this.samples, AsyncProfile.OPTIONS, agentAnswer, flameName, flamePath));
+        if (!this.selfGroups.containsKey("kernel")) {
+            out.append("**No kernel frames**: perf events were not available to the profiler (see perf_event_paranoid), "
+                    + "kernel time shows under the frame that entered it.\n\n");
+        }
+        out.append("| Group | self | total |\n|---|---|---|\n");
+        sorted(this.totalGroups, 20).forEach((group, total) -> out.append(String.format(Locale.ROOT,
+                "| %s | %s | %s |%n", group, pct(this.selfGroups.getOrDefault(group, 0L)), pct(total))));
+        frameTable(out, "self", this.selfFrames, this.totalFrames, 25);
+        frameTable(out, "total", this.totalFrames, this.selfFrames, 30);
+        return out.toString();
+    }
+
+    private void frameTable(StringBuilder out, String by, Map<String, Long> order, Map<String, Long> other,
+            int limit) {
+        out.append("\n| Top frames by " + by + " | group | self | total |\n|---|---|---|---|\n");
+        sorted(order, limit).forEach((frame, count) -> {
+            long self = by.equals("self") ? count : other.getOrDefault(frame, 0L);
+            long total = by.equals("self") ? other.getOrDefault(frame, 0L) : count;
+            out.append(String.format(Locale.ROOT, "| `%s` | %s | %s | %s |%n", cell(frame),
+                    this.groupOfFrame.get(frame), pct(self), pct(total)));
+        });
+    }
+
+    private static Map<String, Long> sorted(Map<String, Long> counts, int limit) {
+        Map<String, Long> top = new LinkedHashMap<>();
+        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(limit)
+            .forEach(e -> top.put(e.getKey(), e.getValue()));
+        return top;
+    }
+
+    private String pct(long count) {
+        return String.format(Locale.ROOT, "%.1f %%", (this.samples == 0) ? 0.0 : count * 100.0 / this.samples);
+    }
+
+    private static String cell(String text) {
+        return text.replace("|", "\\|");
+    }
+}
