@@ -32,21 +32,26 @@ final class AsyncProfile {
         Path flame = o.work.resolve("async-profile-gateway.html");
         rig.idle().before("async-profiler round");
         String started = agent(o, gateway, library, "start," + OPTIONS);
-        Bench.log("async-profiler: %s", started.strip());
+        Bench.log("async-profiler: %s", started.strip().replace('\n', ' '));
+        if (!started.contains("return code: 0")) {
+            throw new IllegalStateException("async-profiler did not start: " + started.strip());
+        }
         Result round = generator.measure(new Result("pair.gw.profiled", "gateway", "paired, async-profiler round"),
                 gateway, o.duration);
         agent(o, gateway, library, "dump,collapsed,file=" + collapsed);
         agent(o, gateway, library, "stop,flamegraph,file=" + flame);
         rig.findings().add(round, gateway.child());
         ProfileFrames frames = ProfileFrames.read(collapsed);
-        rig.findings().facts.asyncProfile = Optional.of(frames.markdown(started.strip(), o.work.relativize(flame)
+        rig.findings().facts.asyncProfile = Optional.of(frames.markdown(Bench.readQuietly(gateway.child().log()).contains("Profiling started") ? "started"
+                : "no confirmation in the gateway's log", o.work.relativize(flame)
             .toString(), flame.toString()));
     }
 
     private static String agent(Options o, RoundGenerator.Contender gateway, Path library, String command)
             throws IOException {
         return Processes.output(List.of(o.jdkTool("jcmd").toString(), Long.toString(gateway.child().pid()),
-                "JVMTI.agent_load", library.toString(), command), Duration.ofSeconds(60));
+                // quoted: jcmd's parser would otherwise read "start,event=cpu,..." as a name=value pair
+                "JVMTI.agent_load", library.toString(), "\"" + command + "\""), Duration.ofSeconds(60));
     }
 
     /** libasyncProfiler.so for linux-x64 out of the async-profiler jar on the bench's class path. */

@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The top frames of async-profiler's collapsed stacks ({@code frame;frame;...;leaf count}, annotated: {@code _[k]}
- * kernel, {@code _[j]} Java, {@code _[i]} inlined, {@code _[0]}/{@code _[1]} interpreted/C1; a frame without a mark is
- * the JVM's or a native library's), each frame put in a group by where its code comes from. Self: the sample's
+ * The top frames of async-profiler's collapsed stacks ({@code frame;frame;...;leaf count}, {@code _[k]} marks a
+ * kernel frame; Java frames are {@code package/Class.method}, the JVM's C++ frames have {@code ::}, C functions are
+ * plain), each frame put in a group by where its code comes from. Self: the sample's
  * leaf frame; total: samples with the frame (or the group) anywhere in the stack.
  */
 final class ProfileFrames {
@@ -59,24 +59,38 @@ final class ProfileFrames {
         this.samples += count;
         Set<String> frames = new HashSet<>();
         Set<String> groups = new HashSet<>();
+        String jvm = jvmThread(stack);
         for (String raw : stack) {
-            this.groupOfFrame.putIfAbsent(name(raw), group(raw));
+            this.groupOfFrame.putIfAbsent(name(raw), group(raw, jvm));
             frames.add(name(raw));
-            groups.add(group(raw));
+            groups.add(group(raw, jvm));
         }
         frames.forEach(frame -> this.totalFrames.merge(frame, count, Long::sum));
         groups.forEach(group -> this.totalGroups.merge(group, count, Long::sum));
         String leaf = stack[stack.length - 1];
         this.selfFrames.merge(name(leaf), count, Long::sum);
-        this.selfGroups.merge(group(leaf), count, Long::sum);
+        this.selfGroups.merge(group(leaf, jvm), count, Long::sum);
     }
 
-    static String group(String raw) {
+    /** The JVM's own work a native frame belongs to, told by the thread's stack: compiling, collecting or other. */
+    private static String jvmThread(String[] stack) {
+        for (String frame : stack) {
+            if (frame.startsWith("CompileBroker::")) {
+                return "JVM: JIT compiler";
+            }
+            if (frame.startsWith("G1") || frame.startsWith("WorkerThread::") || frame.startsWith("ConcurrentGCThread")) {
+                return "JVM: GC";
+            }
+        }
+        return "JVM and native (other)";
+    }
+
+    private static String group(String raw, String jvm) {
         if (raw.endsWith("_[k]")) {
             return "kernel";
         }
-        if (!raw.matches(".*_\\[[ji01]\\]$")) {
-            return "JVM and native (GC, JIT, libc)";
+        if (!java(raw)) {
+            return jvm;
         }
         String name = name(raw);
         return GROUPS.stream().filter(g -> name.startsWith(g[0])).map(g -> g[1]).findFirst()
@@ -85,7 +99,14 @@ final class ProfileFrames {
 
     private static String name(String raw) {
         String name = raw.replaceAll("_\\[[kji01]\\]$", "");
-        return raw.matches(".*_\\[[ji01]\\]$") ? name.replace('/', '.') : name;
+        return java(raw) ? name.replace('/', '.') : name;
+    }
+
+    // async-profiler writes Java frames as package/Class.method (marked _[j] etc. only in some outputs), C++ frames
+    // with "::", C functions plain
+    private static boolean java(String raw) {
+        return raw.matches(".*_\\[[ji01]\\]$") || (raw.contains("/") && !raw.contains("::") && !raw.contains(" ")
+                && !raw.endsWith("_[k]"));
     }
 
     String markdown(String agentAnswer, String flameName, String flamePath) {
@@ -100,7 +121,11 @@ final class ProfileFrames {
         sorted(this.totalGroups, 20).forEach((group, total) -> out.append(String.format(Locale.ROOT,
                 "| %s | %s | %s |%n", group, pct(this.selfGroups.getOrDefault(group, 0L)), pct(total))));
         frameTable(out, "self", this.selfFrames, this.totalFrames, 25);
-        frameTable(out, "total", this.totalFrames, this.selfFrames, 30);
+        // roots (thread starts, the scheduler of virtual threads) would fill the list by total: the libraries' frames
+        Map<String, Long> libraryFrames = new HashMap<>(this.totalFrames);
+        libraryFrames.keySet().removeIf(frame -> this.groupOfFrame.get(frame).startsWith("JVM")
+                || this.groupOfFrame.get(frame).equals("JDK"));
+        frameTable(out, "total (libraries and gateway only)", libraryFrames, this.selfFrames, 30);
         return out.toString();
     }
 
@@ -108,8 +133,9 @@ final class ProfileFrames {
             int limit) {
         out.append("\n| Top frames by " + by + " | group | self | total |\n|---|---|---|---|\n");
         sorted(order, limit).forEach((frame, count) -> {
-            long self = by.equals("self") ? count : other.getOrDefault(frame, 0L);
-            long total = by.equals("self") ? other.getOrDefault(frame, 0L) : count;
+            boolean bySelf = by.equals("self");
+            long self = bySelf ? count : other.getOrDefault(frame, 0L);
+            long total = bySelf ? other.getOrDefault(frame, 0L) : count;
             out.append(String.format(Locale.ROOT, "| `%s` | %s | %s | %s |%n", cell(frame),
                     this.groupOfFrame.get(frame), pct(self), pct(total)));
         });

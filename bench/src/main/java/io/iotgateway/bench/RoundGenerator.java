@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The load of the paired and ablation rounds: {@code wrk} when installed (issue 17: it leaves the servers more of
@@ -27,6 +29,9 @@ final class RoundGenerator implements AutoCloseable {
     private final Optional<Path> wrk;
 
     private final Map<String, HttpTarget> javaTargets = new HashMap<>();
+
+    // servers warmed up already (the ceiling and the full gateway stay up across the ablation's variants)
+    private final Set<String> warm = new HashSet<>();
 
     private RoundGenerator(Rig rig, Optional<Path> wrk) {
         this.rig = rig;
@@ -56,13 +61,16 @@ final class RoundGenerator implements AutoCloseable {
     }
 
     /**
-     * Warms every contender up for {@code --warmup}, then measures them in turn, {@code --paired} rounds; results
+     * Warms every contender not warmed yet up for {@code --warmup}, then measures them in turn, {@code --paired} rounds; results
      * are {@code <prefix><key>.<round>}.
      */
     void inTurns(String prefix, String scenario, List<Contender> contenders) throws IOException {
         Options o = this.rig.options();
         this.rig.idle().before(scenario + " warm-up");
         for (Contender c : contenders) {
+            if (!this.warm.add(c.baseUrl())) {
+                continue;
+            }
             Bench.log("%s: warming %s up (%d s)", scenario, c.label(), o.warmup.toSeconds());
             measure(new Result(prefix + c.key() + ".warm", c.label(), scenario + " warm-up"), c, o.warmup);
         }

@@ -64,7 +64,7 @@ final class Wrk {
             throws IOException {
         Options o = rig.options();
         List<String> command = new ArrayList<>(List.of(wrk.toString(), "-t", Integer.toString(o.wrkThreads), "-c",
-                Integer.toString(o.concurrency), "-d", measure.toMillis() + "ms", "--timeout", "30s", "-s",
+                Integer.toString(o.concurrency), "-d", Math.max(1, Math.round(measure.toMillis() / 1000.0)) + "s", "--timeout", "30s", "-s",
                 SCRIPT.toAbsolutePath().toString(), baseUrl, "--", rig.devices().productKey(),
                 Integer.toString(o.devices), Integer.toString(o.qos), rig.payload().file().toString(),
                 Integer.toString(o.wrkThreads)));
