@@ -41,6 +41,12 @@ final class ProfileFrames {
 
     private final Map<String, String> groupOfFrame = new HashMap<>();
 
+    // each sample charged to the innermost frame of a library or the gateway on its stack (JDK, JVM and kernel frames
+    // above it are that library's cost), and the part of it spent in the kernel
+    private final Map<String, Long> charged = new HashMap<>();
+
+    private final Map<String, Long> chargedKernel = new HashMap<>();
+
     private long samples;
 
     static ProfileFrames read(Path collapsed) throws IOException {
@@ -68,8 +74,28 @@ final class ProfileFrames {
         frames.forEach(frame -> this.totalFrames.merge(frame, count, Long::sum));
         groups.forEach(group -> this.totalGroups.merge(group, count, Long::sum));
         String leaf = stack[stack.length - 1];
+        String owner = owner(stack, jvm);
+        this.charged.merge(owner, count, Long::sum);
+        if (leaf.endsWith("_[k]")) {
+            this.chargedKernel.merge(owner, count, Long::sum);
+        }
         this.selfFrames.merge(name(leaf), count, Long::sum);
         this.selfGroups.merge(group(leaf, jvm), count, Long::sum);
+    }
+
+    private static String owner(String[] stack, String jvm) {
+        for (int i = stack.length - 1; i >= 0; i--) {
+            String group = group(stack[i], jvm);
+            if (!group.equals("kernel") && !group.equals("JDK") && !group.startsWith("JVM")) {
+                return group;
+            }
+        }
+        return jvm.startsWith("JVM: ") ? jvm : "JDK and JVM only (virtual-thread scheduler, timers, other)";
+    }
+
+    /** Prints the Markdown tables of a collapsed file: {@code ProfileFrames <file.collapsed>}. */
+    public static void main(String[] args) throws IOException {
+        System.out.print(read(Path.of(args[0])).markdown("offline", args[0], args[0]));
     }
 
     /** The JVM's own work a native frame belongs to, told by the thread's stack: compiling, collecting or other. */
@@ -117,7 +143,10 @@ final class ProfileFrames {
             out.append("**No kernel frames**: perf events were not available to the profiler (see perf_event_paranoid), "
                     + "kernel time shows under the frame that entered it.\n\n");
         }
-        out.append("| Group | self | total |\n|---|---|---|\n");
+        out.append("| Charged to (innermost library frame on the stack) | samples | of which in the kernel |\n|---|---|---|\n");
+        sorted(this.charged, 20).forEach((owner, count) -> out.append(String.format(Locale.ROOT, "| %s | %s | %s |%n",
+                owner, pct(count), pct(this.chargedKernel.getOrDefault(owner, 0L)))));
+        out.append("\n| Group | self | total |\n|---|---|---|\n");
         sorted(this.totalGroups, 20).forEach((group, total) -> out.append(String.format(Locale.ROOT,
                 "| %s | %s | %s |%n", group, pct(this.selfGroups.getOrDefault(group, 0L)), pct(total))));
         frameTable(out, "self", this.selfFrames, this.totalFrames, 25);
