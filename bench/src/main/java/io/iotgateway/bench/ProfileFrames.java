@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The top frames of async-profiler's collapsed stacks ({@code frame;frame;...;leaf count}, {@code _[k]} marks a
@@ -47,6 +48,11 @@ final class ProfileFrames {
 
     private final Map<String, Long> chargedKernel = new HashMap<>();
 
+    // kernel samples by the system call they are in (or how the kernel was entered without one: an interrupt)
+    private final Map<String, Long> kernelEntries = new HashMap<>();
+
+    private final ProfileLayers layers = new ProfileLayers();
+
     private long samples;
 
     static ProfileFrames read(Path collapsed) throws IOException {
@@ -74,10 +80,12 @@ final class ProfileFrames {
         frames.forEach(frame -> this.totalFrames.merge(frame, count, Long::sum));
         groups.forEach(group -> this.totalGroups.merge(group, count, Long::sum));
         String leaf = stack[stack.length - 1];
+        this.layers.add(line.substring(0, space), count, leaf.endsWith("_[k]"));
         String owner = owner(stack, jvm);
         this.charged.merge(owner, count, Long::sum);
         if (leaf.endsWith("_[k]")) {
             this.chargedKernel.merge(owner, count, Long::sum);
+            this.kernelEntries.merge(kernelEntry(stack), count, Long::sum);
         }
         this.selfFrames.merge(name(leaf), count, Long::sum);
         this.selfGroups.merge(group(leaf, jvm), count, Long::sum);
@@ -91,6 +99,25 @@ final class ProfileFrames {
             }
         }
         return jvm.startsWith("JVM: ") ? jvm : "JDK and JVM only (virtual-thread scheduler, timers, other)";
+    }
+
+    /** The system call a kernel sample is in (by its kernel frame, else the libc function that made it), or the interrupt. */
+    private static String kernelEntry(String[] stack) {
+        String caller = null;
+        for (int i = 0; i < stack.length; i++) {
+            String frame = name(stack[i]);
+            if (frame.startsWith("__x64_sys_") || frame.startsWith("ksys_")) {
+                return frame.replaceFirst("^(__x64_sys_|ksys_)", "") + " (system call)";
+            }
+            if (frame.startsWith("entry_SYSCALL_64") && i > 0) {
+                caller = name(stack[i - 1]);
+            }
+        }
+        if (caller != null) {
+            return "system call from " + caller;
+        }
+        return Stream.of(stack).filter(frame -> frame.endsWith("_[k]")).findFirst().map(ProfileFrames::name)
+            .orElse("?") + " (no system call)";
     }
 
     /** Prints the Markdown tables of a collapsed file: {@code ProfileFrames <file.collapsed>}. */
@@ -143,9 +170,13 @@ final class ProfileFrames {
             out.append("**No kernel frames**: perf events were not available to the profiler (see perf_event_paranoid), "
                     + "kernel time shows under the frame that entered it.\n\n");
         }
+        out.append(this.layers.markdown(this.samples)).append('\n');
         out.append("| Charged to (innermost library frame on the stack) | samples | of which in the kernel |\n|---|---|---|\n");
         sorted(this.charged, 20).forEach((owner, count) -> out.append(String.format(Locale.ROOT, "| %s | %s | %s |%n",
                 owner, pct(count), pct(this.chargedKernel.getOrDefault(owner, 0L)))));
+        out.append("\n| Kernel samples entered by | samples |\n|---|---|\n");
+        sorted(this.kernelEntries, 8).forEach((entry, count) -> out.append(String.format(Locale.ROOT, "| `%s` | %s |%n",
+                entry, pct(count))));
         out.append("\n| Group | self | total |\n|---|---|---|\n");
         sorted(this.totalGroups, 20).forEach((group, total) -> out.append(String.format(Locale.ROOT,
                 "| %s | %s | %s |%n", group, pct(this.selfGroups.getOrDefault(group, 0L)), pct(total))));
