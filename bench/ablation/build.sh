@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds bench/target/ablation.jar against the classes of the gateway jar under test (bench/ablation/README.md):
+# Builds bench/target/ablation.jar against the classes of the gateway jar under test (bench/README.md):
 #   bench/ablation/build.sh <gateway jar> <output jar>
 set -euo pipefail
 GATEWAY_JAR="$1"

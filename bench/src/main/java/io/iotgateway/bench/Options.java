@@ -145,7 +145,7 @@ final class Options {
         this.pairedRounds = 1;
     }
 
-    /** Reads the option at {@code args[i]} and returns the index of its last word (one switch per line: 35 lines). */
+    /** Reads the option at {@code args[i]} and returns the index of its last word (one switch per line). */
     private int read(String[] args, int i) {
         String arg = args[i];
         switch (arg) {
