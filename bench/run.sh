@@ -32,9 +32,17 @@ devices (all connected at once). Prints a Markdown report and writes it to bench
   --pub-messages P         messages of the mosquitto_pub baseline (default 200, 2 processes at a time)
   --server-jvm "FLAGS"     JVM flags of the gateway and the HTTP ceiling (default "-Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError")
   --gateway-arg ARG        extra argument for the gateway, e.g. --gateway-arg --gateway.mqtt.keep-alive=600s (repeatable)
-  --skip LIST              comma-separated: a,b,c,gateway,paired,big
+  --skip LIST              comma-separated: a,b,c,gateway,paired,ablation,big
   --paired R               rounds of the paired scenario: the gateway and (b) up at once, measured in turns over
                            the same window, R times (default 3; 0 leaves it out)
+  --generator wrk|java     load generator of the paired and ablation rounds (default wrk when installed, else java
+                           with a note; apt-get install wrk)
+  --wrk-threads T          wrk's threads (default 2; connections are --concurrency)
+  --ablate LIST            ablation rounds (issue 17): comma-separated stages security,observation,lookup,mqtt, each
+                           switched off in a variant of the same jar by bench/ablation (built here against the jar),
+                           measured in --paired rounds with (b) and the full gateway
+  --async-profile          one more wrk round of the paired rounds' gateway recorded with async-profiler (CPU,
+                           kernel and JVM frames): flame graph in the run's folder, top frames in the report
   --jar PATH               measure this gateway jar (no build)
   --rev REV                measure a committed revision: git archive REV, built under bench/target/rev-<sha>/
   --results DIR            where the report goes (default bench/results; with --quick, the run's log folder)
@@ -59,13 +67,17 @@ ORIGINAL_ARGS="$*"
 
 JAR=""
 REV=""
+GENERATOR=""
+ABLATE=""
 PASS=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         -h|--help) usage; exit 0 ;;
         --jar) JAR="$(realpath "$2")"; shift 2 ;;
         --rev) REV="$2"; shift 2 ;;
-        --quick|--profile) PASS+=("$1"); shift ;;
+        --quick|--profile|--async-profile) PASS+=("$1"); shift ;;
+        --generator) GENERATOR="$2"; PASS+=("$1" "$2"); shift 2 ;;
+        --ablate) ABLATE="$2"; PASS+=("$1" "$2"); shift 2 ;;
         --*) [[ $# -ge 2 ]] || { echo "run.sh: $1 needs a value" >&2; exit 2; }; PASS+=("$1" "$2"); shift 2 ;;
         *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -74,6 +86,14 @@ done
 for tool in /usr/sbin/mosquitto mosquitto_pub "$JAVA"; do
     command -v "$tool" >/dev/null || { echo "run.sh: $tool not found (apt-get install mosquitto mosquitto-clients)" >&2; exit 2; }
 done
+
+# the paired rounds' generator: wrk when installed (issue 17), else the Java one with a note in the report
+if ! command -v wrk >/dev/null; then
+    if [[ "$GENERATOR" == wrk ]]; then
+        echo "run.sh: --generator wrk, but wrk is not installed (apt-get install wrk)" >&2; exit 2
+    fi
+    [[ "$GENERATOR" == java ]] || echo "run.sh: note: wrk not installed (apt-get install wrk); the paired rounds use the Java generator" >&2
+fi
 
 # 10,000 device connections need as many descriptors in the gateway and in mosquitto: take the hard limit
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -128,6 +148,13 @@ if [[ ! -f bench/target/classpath.txt ]] \
     echo "run.sh: building the benchmark (./mvnw -f bench/pom.xml compile)"
     ./mvnw -q -f bench/pom.xml compile
     touch bench/target/classpath.txt
+fi
+
+# ---- the ablation jar (bench/ablation), compiled against the classes of the jar under test
+if [[ -n "$ABLATE" ]]; then
+    echo "run.sh: building bench/target/ablation.jar against $JAR"
+    JAVA_HOME="$JAVA_HOME" bench/ablation/build.sh "$JAR" "$ROOT/bench/target/ablation.jar"
+    PASS+=(--ablation-jar "$ROOT/bench/target/ablation.jar")
 fi
 
 STAMP="$(date +%Y%m%d-%H%M%S)"

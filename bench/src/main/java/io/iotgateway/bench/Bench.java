@@ -87,6 +87,7 @@ public final class Bench {
         phase("c", "(c) mosquitto_pub", baselines::mosquittoPub);
         phase("gateway", "gateway, " + o.devices + " devices", new GatewayScenarios(rig)::run);
         phase("paired", "paired rounds, gateway and (b)", new PairedRounds(rig)::run);
+        phase("ablation", "ablation rounds, " + o.ablate, new Ablation(rig)::run);
         phase("big", "gateway, " + o.bigDevices + " devices", new ScaleScenarios(rig)::run);
     }
 

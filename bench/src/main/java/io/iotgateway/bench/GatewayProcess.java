@@ -51,6 +51,20 @@ final class GatewayProcess {
      * @param extra arguments for this gateway besides the run's own (--gateway-arg)
      */
     static GatewayProcess start(Rig rig, String name, Devices devices, List<String> extra) throws IOException {
+        return start(rig, name, devices, plainJar(rig.options()), extra);
+    }
+
+    /** How the jar under test is started by default: {@code -jar <jar>}. */
+    static List<String> plainJar(Options o) {
+        return List.of("-jar", o.gatewayJar.toString());
+    }
+
+    /**
+     * Starts a gateway as {@link #start(Rig, String, Devices, List)} does, the jar started by {@code jarCommand}
+     * (e.g. with the bench's ablation jar, {@link Ablation#jarCommand}).
+     */
+    static GatewayProcess start(Rig rig, String name, Devices devices, List<String> jarCommand, List<String> extra)
+            throws IOException {
         Options o = rig.options();
         Path dir = o.tmp.resolve(name);
         Files.createDirectories(dir.resolve("data"));
@@ -60,8 +74,8 @@ final class GatewayProcess {
         List<String> command = new ArrayList<>();
         command.add(o.java);
         command.addAll(o.serverJvm);
-        command.addAll(List.of("-jar", o.gatewayJar.toString(),
-                "--gateway.platform.endpoint=tcp://127.0.0.1:" + rig.broker().port(), "--gateway.security.open=true",
+        command.addAll(jarCommand);
+        command.addAll(List.of("--gateway.platform.endpoint=tcp://127.0.0.1:" + rig.broker().port(), "--gateway.security.open=true",
                 "--gateway.data-dir=" + dir.resolve("data"), "--server.port=" + port, "--server.address=127.0.0.1",
                 "--spring.config.additional-location=file:" + properties));
         command.addAll(extra);

@@ -55,6 +55,20 @@ final class Options {
 
     int pairedRounds = 3;
 
+    /** Load generator of the paired and ablation rounds: wrk, java (HttpClient) or auto (wrk when installed). */
+    String generator = "auto";
+
+    int wrkThreads = 2;
+
+    /** Stages the ablation rounds switch off one at a time (bench/ablation/); empty: no ablation rounds. */
+    List<String> ablate = new ArrayList<>();
+
+    /** The bench-only jar that switches the stages off, built by run.sh against the gateway jar. */
+    Path ablationJar;
+
+    /** Records the full gateway of the paired rounds with async-profiler in one more wrk round. */
+    boolean asyncProfile;
+
     Duration connectTimeout = Duration.ofSeconds(240);
 
     Duration startTimeout = Duration.ofSeconds(180);
@@ -131,13 +145,18 @@ final class Options {
         this.pairedRounds = 1;
     }
 
-    /** Reads the option at {@code args[i]} and returns the index of its last word (one switch per line: 35 lines). */
+    /** Reads the option at {@code args[i]} and returns the index of its last word (one switch per line). */
     private int read(String[] args, int i) {
         String arg = args[i];
         switch (arg) {
             case "--quick" -> {
             }
             case "--profile" -> this.profile = true;
+            case "--async-profile" -> this.asyncProfile = true;
+            case "--generator" -> this.generator = args[++i];
+            case "--wrk-threads" -> this.wrkThreads = Integer.parseInt(args[++i]);
+            case "--ablate" -> this.ablate.addAll(List.of(args[++i].split(",")));
+            case "--ablation-jar" -> this.ablationJar = Path.of(args[++i]).toAbsolutePath();
             case "--devices" -> this.devices = Integer.parseInt(args[++i]);
             case "--big-devices" -> this.bigDevices = Integer.parseInt(args[++i]);
             case "--rate" -> this.rate = Double.parseDouble(args[++i]);
@@ -179,6 +198,12 @@ final class Options {
         }
         if (this.qos != 0 && this.qos != 1) {
             throw new IllegalArgumentException("--qos must be 0 or 1");
+        }
+        if (!List.of("auto", "wrk", "java").contains(this.generator)) {
+            throw new IllegalArgumentException("--generator must be wrk, java or auto");
+        }
+        if (!this.ablate.isEmpty() && (this.ablationJar == null || !Files.isRegularFile(this.ablationJar))) {
+            throw new IllegalArgumentException("--ablate needs --ablation-jar (run.sh builds it)");
         }
         if (this.devices < 1 || this.bigDevices < 1 || this.rate <= 0 || this.payload < 0 || this.concurrency < 1) {
             throw new IllegalArgumentException("devices, rate and concurrency must be positive");

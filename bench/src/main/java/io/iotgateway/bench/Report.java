@@ -25,6 +25,8 @@ final class Report {
 
     private final GatewayMetadata metadata;
 
+    private final Findings findings;
+
     private final StringBuilder out = new StringBuilder();
 
     Report(Options options, Findings findings, GatewayMetadata metadata) {
@@ -33,6 +35,7 @@ final class Report {
         this.results = findings.results;
         this.notes = findings.notes;
         this.metadata = metadata;
+        this.findings = findings;
     }
 
     String markdown() {
@@ -69,6 +72,7 @@ final class Report {
 
         throughput();
         paired();
+        this.out.append(new AblationReport(this.options, this.findings).markdown());
         fixedRate();
         coldPath();
         scale();
@@ -176,16 +180,20 @@ final class Report {
                 + "speed drifts over minutes, so a ratio of two servers measured in turns is steadier than one of "
                 + "servers measured minutes apart.");
         line();
-        line("| Round | (b) msg/s | gateway msg/s | gateway ÷ (b) | (b) server µs/msg | gateway server µs/msg | other processes' CPU |");
-        line("|---|---|---|---|---|---|---|");
+        line("Generator: " + this.facts.setup.getOrDefault("Paired-round generator", "Java HttpClient") + ".");
+        line();
+        line("| Round | (b) msg/s | gateway msg/s | gateway ÷ (b) | (b) server µs/msg | gateway server µs/msg | (b) p99 ms | gateway p99 ms | load generator µs/msg (b) / gateway | errors | other processes' CPU |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|");
         for (int round = 1; this.results.containsKey("pair.gw." + round); round++) {
             Result b = this.results.get("pair.b." + round);
             Result gw = this.results.get("pair.gw." + round);
             if (b == null) {
                 continue;
             }
-            line(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %s | %.0f | %.0f | %s / %s |", round, b.throughput(),
-                    gw.throughput(), ratio(gw.throughput(), b.throughput()), serverUs(b), serverUs(gw),
+            line(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %s | %.0f | %.0f | %.1f | %.1f | %.0f / %.0f | %s | %s / %s |",
+                    round, b.throughput(), gw.throughput(), ratio(gw.throughput(), b.throughput()), serverUs(b),
+                    serverUs(gw), b.ms(99), gw.ms(99), loadgenUs(b), loadgenUs(gw),
+                    (b.errorCount() + gw.errorCount() == 0) ? "0" : "⚠ " + errors(b) + " / " + errors(gw),
                     cpu(b, b.otherCpuMillis), cpu(gw, gw.otherCpuMillis)));
         }
         List<Double> ratios = pairedRatios();
@@ -211,6 +219,11 @@ final class Report {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return (n % 2 == 1) ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** The load generator's own CPU per message, wrk's (a child process) included. */
+    private static double loadgenUs(Result r) {
+        return r.cpuUsPerMessage(Math.max(0, r.loadgenCpuMillis) + Math.max(0, r.childrenCpuMillis));
     }
 
     private static double serverUs(Result r) {

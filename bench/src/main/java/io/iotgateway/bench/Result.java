@@ -47,6 +47,9 @@ final class Result {
 
     final ScenarioFacts facts = new ScenarioFacts();
 
+    /** Latency as an external generator (wrk) measured it, when the histogram is empty. */
+    java.util.Optional<Wrk.Summary> external = java.util.Optional.empty();
+
     Result(String id, String system, String scenario) {
         this.id = id;
         this.system = system;
@@ -60,6 +63,13 @@ final class Result {
         }
         else {
             this.errors.computeIfAbsent(error, key -> new LongAdder()).increment();
+        }
+    }
+
+    /** Counts errors an external generator (wrk) counted. */
+    void addErrors(String error, long count) {
+        if (count > 0) {
+            this.errors.computeIfAbsent(error, key -> new LongAdder()).add(count);
         }
     }
 
@@ -89,13 +99,13 @@ final class Result {
     /** Latency percentile in milliseconds; NaN when nothing succeeded. */
     double ms(double percentile) {
         if (this.latencyUs.getTotalCount() == 0) {
-            return Double.NaN;
+            return this.external.map(wrk -> wrk.ms(percentile)).orElse(Double.NaN);
         }
         return this.latencyUs.getValueAtPercentile(percentile) / 1000.0;
     }
 
     double maxMs() {
-        return (this.latencyUs.getTotalCount() == 0) ? Double.NaN : this.latencyUs.getMaxValue() / 1000.0;
+        return (this.latencyUs.getTotalCount() == 0) ? ms(100) : this.latencyUs.getMaxValue() / 1000.0;
     }
 
     double meanMs() {

@@ -29,6 +29,9 @@ final class RunFacts {
     /** Where the N-device gateway's CPU went in its max-throughput run (--profile). */
     Optional<Profile> profile = Optional.empty();
 
+    /** The full gateway's top frames in async-profiler's round of the paired rounds (--async-profile), Markdown. */
+    Optional<String> asyncProfile = Optional.empty();
+
     /** The M-device gateway's memory at the end, after a full GC. */
     Optional<GatewayProcess.LiveHeap> bigHeap = Optional.empty();
 }
