@@ -21,6 +21,8 @@ record HttpCeiling(Child child, String baseUrl) {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "io.iotgateway.bench.httpceiling.HttpCeilingApp", "--server.port=" + port,
                 "--server.address=127.0.0.1", "--spring.threads.virtual.enabled=true",
+                // the gateway's own setting (application.properties), so that both servers keep connections alike
+                "--server.tomcat.max-keep-alive-requests=10000",
                 "--spring.main.banner-mode=off", "--bench.tmp=" + o.tmp));
         Bench.log("(b) HTTP ceiling: trivial Spring MVC endpoint on port %d", port);
         Child app = rig.processes().start("http-ceiling", command, log, o.tmp);
