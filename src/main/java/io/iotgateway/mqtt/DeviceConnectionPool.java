@@ -13,6 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.Predicate;
+import java.util.function.Function;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.iotgateway.credential.CredentialService;
 import io.iotgateway.credential.DeviceCredentialsChanged;
@@ -60,6 +63,9 @@ public class DeviceConnectionPool
     private final Map<DeviceId, DeviceConnection> connections = new ConcurrentHashMap<>();
 
     private final Map<DeviceId, DeviceSubscriptions> subscriptions = new ConcurrentHashMap<>();
+
+    // subscriptions every login of the devices they select makes (subscribeAtLogin)
+    private final List<AtLogin> atLogin = new CopyOnWriteArrayList<>();
 
     private final LongSupplier nanoTime = System::nanoTime;
 
@@ -161,8 +167,30 @@ public class DeviceConnectionPool
     // the device's, not the connection's: a connection replaced (idle, evicted, re-keyed) hands its subscriptions,
     // their listeners and what they wait for to the next one, whose login restores them before it publishes
     private DeviceSubscriptions subscriptionsOf(DeviceId device) {
-        return this.subscriptions.computeIfAbsent(device,
-                id -> new DeviceSubscriptions(id, this.settings.completionTimeout().toMillis()));
+        return this.subscriptions.computeIfAbsent(device, id -> {
+            DeviceSubscriptions made = new DeviceSubscriptions(id, this.settings.completionTimeout().toMillis());
+            this.atLogin.forEach(standing -> standing.applyTo(id, made));
+            return made;
+        });
+    }
+
+    @Override
+    public <L extends InboundListener> void subscribeAtLogin(Predicate<DeviceId> devices,
+            Function<DeviceId, String> filterFor, Function<DeviceId, L> newListener) {
+        AtLogin standing = new AtLogin(devices, filterFor, newListener);
+        this.atLogin.add(standing);
+        // devices that have subscriptions already (usually none: this is called while the application starts)
+        this.subscriptions.forEach(standing::applyTo);
+    }
+
+    private record AtLogin(Predicate<DeviceId> devices, Function<DeviceId, String> filterFor,
+            Function<DeviceId, ? extends InboundListener> newListener) {
+
+        void applyTo(DeviceId device, DeviceSubscriptions subscriptions) {
+            if (this.devices.test(device)) {
+                subscriptions.remember(this.filterFor.apply(device), this.newListener.apply(device));
+            }
+        }
     }
 
     /** Makes room for one more connection by closing the least recently used one that has nothing in flight. */

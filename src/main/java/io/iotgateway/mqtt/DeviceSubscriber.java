@@ -1,5 +1,7 @@
 package io.iotgateway.mqtt;
 
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.iotgateway.credential.DeviceId;
@@ -26,4 +28,12 @@ public interface DeviceSubscriber {
      */
     <L extends InboundListener> L subscribe(DeviceId device, String topicFilter, Class<L> type,
             Supplier<L> newListener);
+
+    /**
+     * From now on, every device that {@code devices} selects is subscribed to its {@code filterFor} at every login,
+     * before the login publishes, without waiting for a first {@link #subscribe} (which then finds the subscription
+     * made, with its listener). For a platform that takes seconds to apply a new subscription.
+     */
+    <L extends InboundListener> void subscribeAtLogin(Predicate<DeviceId> devices, Function<DeviceId, String> filterFor,
+            Function<DeviceId, L> newListener);
 }

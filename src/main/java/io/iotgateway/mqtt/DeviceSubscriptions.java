@@ -60,6 +60,11 @@ final class DeviceSubscriptions {
         return type.cast(subscription.listener);
     }
 
+    /** Remembers the filter with its listener without subscribing: the next login subscribes it ({@link #restore}). */
+    void remember(String filter, InboundListener listener) {
+        this.byFilter.computeIfAbsent(filter, f -> new Subscription(f, listener));
+    }
+
     private void subscribeOrFail(DeviceLogin up, Subscription subscription) {
         try {
             up.subscribe(new String[] { subscription.filter }, this.timeoutMillis);

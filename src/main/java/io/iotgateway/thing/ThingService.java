@@ -63,6 +63,13 @@ class ThingService {
         this.callerJson = new CallerJson(json);
         // replies are read on the MQTT clients' virtual callback threads: load what reading one needs now
         AlinkReply.parse(this.replies, SAMPLE_REPLY);
+        if (!properties.subscribeAtLogin().isEmpty()) {
+            subscriber.subscribeAtLogin(properties::subscribesAtLogin, AlinkRequest::replyFilter, this::newReplies);
+        }
+    }
+
+    private PendingReplies newReplies(DeviceId device) {
+        return new PendingReplies(device, this.clock, this.replies, this.properties.maxPendingPerDevice());
     }
 
     /** @throws GatewayException 400 for a malformed product key or device name, 404 for an unknown device */
@@ -103,8 +110,7 @@ class ThingService {
     private ThingReceipt exchange(DeviceId device, AlinkRequest request, boolean ack) {
         // also with ack=0: the device's Alink ids live with its reply listener, on its connection
         PendingReplies pending = this.subscriber.subscribe(device, AlinkRequest.replyFilter(device),
-                PendingReplies.class, () -> new PendingReplies(device, this.clock, this.replies,
-                        this.properties.maxPendingPerDevice()));
+                PendingReplies.class, () -> newReplies(device));
         if (!ack) {
             String id = pending.idWithoutReply();
             byte[] payload = request.payload(this.json, id, false);

@@ -199,6 +199,22 @@ class DeviceConnectionTests {
     }
 
     @Test
+    void aSubscriptionRememberedForEveryLoginIsMadeByTheFirstLoginBeforeAnyRequest() {
+        String filter = "/sys/a61QmwQD5ZF/mosheep/thing/event/+/post_reply";
+        InboundListener standing = (topic, payload) -> {
+        };
+        this.subscriptions.remember(filter, standing);
+
+        this.connection.connectInBackground();
+
+        assertThat(this.logins.last().subscribes).containsExactly(List.of(filter));
+        assertThat(this.connection.subscribe(filter, InboundListener.class, () -> (topic, payload) -> {
+            throw new AssertionError("a second listener for the same filter");
+        })).isSameAs(standing);
+        assertThat(this.logins.last().subscribes).as("no second SUBSCRIBE").hasSize(1);
+    }
+
+    @Test
     void aRefusedSubscriptionIsA502AndAFailedOneA503() {
         this.connection.connectInBackground();
         this.logins.last().refuseSubscriptions = MqttException.REASON_CODE_SUBSCRIBE_FAILED;
