@@ -63,11 +63,6 @@ public class DeviceRequests {
                     .register(meterRegistry)::increment);
     }
 
-    /** @throws io.iotgateway.credential.InvalidDeviceIdException for a malformed product key or device name (400) */
-    public DeviceId device(String productKey, String deviceName) {
-        return DeviceId.parse(productKey, deviceName);
-    }
-
     /** @throws GatewayException 404 when the gateway does not know the device */
     public void requireKnown(DeviceId device) {
         if (!this.credentials.exists(device)) {

@@ -46,7 +46,7 @@ class MessageService {
 
     private PublishTarget target(String productKey, String deviceName, @Nullable String qos,
             Function<DeviceId, String> topicOf) {
-        DeviceId device = this.requests.device(productKey, deviceName);
+        DeviceId device = DeviceId.parse(productKey, deviceName);
         int qosLevel = parseQos(qos);
         String topic = topicOf.apply(device);
         this.requests.requireKnown(device);

@@ -2,6 +2,7 @@ package io.iotgateway.message;
 
 import java.nio.charset.StandardCharsets;
 
+import io.iotgateway.web.CallerText;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 import org.jspecify.annotations.Nullable;
@@ -65,7 +66,6 @@ public final class QueryParameter {
 
     // the name comes from the caller: printable ASCII only, and short, in the answer
     private static String shown(String name) {
-        String cut = (name.length() > SHOWN_NAME_LENGTH) ? name.substring(0, SHOWN_NAME_LENGTH) + "..." : name;
-        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+        return CallerText.shown(name, SHOWN_NAME_LENGTH);
     }
 }

@@ -147,6 +147,14 @@ final class DeviceConnection {
         return this.subscriptions.subscribe(filter, type, newListener, this::loginForRequest);
     }
 
+    /**
+     * Retires the connection when nothing used it since {@code cutoff}: no message in flight and none sent since, and
+     * no listener of the device waiting for a message (a reply to a request already published).
+     */
+    boolean retireIfIdleSince(Instant cutoff) {
+        return !awaitsMessages() && this.sender.retireIfIdleSince(cutoff);
+    }
+
     /** Whether a listener of the device waits for a message (a reply): the connection is in use, not idle. */
     boolean awaitsMessages() {
         return this.subscriptions.awaitsMessages();

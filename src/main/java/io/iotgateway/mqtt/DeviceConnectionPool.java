@@ -201,7 +201,7 @@ public class DeviceConnectionPool
             .toList();
         Instant now = this.clock.instant();
         for (DeviceConnection candidate : byAge) {
-            if (!candidate.awaitsMessages() && candidate.sender().retireIfIdleSince(now)) {
+            if (candidate.retireIfIdleSince(now)) {
                 retire(candidate);
                 log.info("Closed the least recently used connection (device " + candidate.device() + ") to stay within "
                         + this.settings.maxConnections() + " connections");
@@ -260,7 +260,7 @@ public class DeviceConnectionPool
     void retireIdleConnections() {
         Instant cutoff = this.clock.instant().minus(this.settings.idleTimeout());
         for (DeviceConnection connection : this.connections.values()) {
-            if (!connection.awaitsMessages() && connection.sender().retireIfIdleSince(cutoff)) {
+            if (connection.retireIfIdleSince(cutoff)) {
                 retire(connection);
                 log.info("Closed the idle connection of device " + connection.device());
             }

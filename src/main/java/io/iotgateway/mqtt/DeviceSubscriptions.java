@@ -104,10 +104,6 @@ final class DeviceSubscriptions {
         }
     }
 
-    boolean isEmpty() {
-        return this.byFilter.isEmpty();
-    }
-
     /** Whether a listener waits for a message, e.g. the reply to a request it published. */
     boolean awaitsMessages() {
         for (Subscription subscription : this.byFilter.values()) {

@@ -2,6 +2,7 @@ package io.iotgateway.thing;
 
 import java.util.regex.Pattern;
 
+import io.iotgateway.web.CallerText;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
 
@@ -13,6 +14,9 @@ import io.iotgateway.web.ProblemType;
 final class Identifier {
 
     static final int MAX_LENGTH = 50;
+
+    // how much of a refused identifier the answer repeats
+    private static final int SHOWN_LENGTH = 64;
 
     private static final Pattern FORM = Pattern.compile("[A-Za-z0-9_]{1," + MAX_LENGTH + "}");
 
@@ -43,7 +47,6 @@ final class Identifier {
 
     // the identifier comes from the caller: printable ASCII only, and short, in the answer
     private static String shown(String identifier) {
-        String cut = (identifier.length() > 64) ? identifier.substring(0, 64) + "..." : identifier;
-        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+        return CallerText.shown(identifier, SHOWN_LENGTH);
     }
 }

@@ -74,7 +74,7 @@ class ThingService {
 
     /** @throws GatewayException 400 for a malformed product key or device name, 404 for an unknown device */
     DeviceId knownDevice(String productKey, String deviceName, @Nullable String eventIdentifier) {
-        DeviceId device = this.requests.device(productKey, deviceName);
+        DeviceId device = DeviceId.parse(productKey, deviceName);
         if (eventIdentifier != null) {
             Identifier.checkEvent(eventIdentifier);
         }
