@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The checks every endpoint that posts as a device shares with the publish endpoint, in one place: the device
- * (400 malformed, 404 unknown), the body (at most {@code gateway.message.max-payload}, 413 past it, read from the
+ * known (404; a malformed id is {@code DeviceId.parse}'s 400), the body (at most {@code gateway.message.max-payload}, 413 past it, read from the
  * stream before anything could parse it), the platform's per-device message rate (429) and the
  * {@code Idempotency-Key} (one cache for every such endpoint, so a key names one request whichever endpoint it
  * went to; docs/delivery.md).
