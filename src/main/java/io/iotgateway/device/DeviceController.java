@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.iotgateway.credential.CredentialService;
 import io.iotgateway.credential.DeviceId;
+import io.iotgateway.mqtt.DeviceOwnership;
 import io.iotgateway.mqtt.DevicePublisher;
 import io.iotgateway.security.ApiClient;
 import io.iotgateway.web.GatewayException;
@@ -34,9 +35,12 @@ class DeviceController {
 
     private final DevicePublisher publisher;
 
-    DeviceController(CredentialService credentials, DevicePublisher publisher) {
+    private final DeviceOwnership ownership;
+
+    DeviceController(CredentialService credentials, DevicePublisher publisher, DeviceOwnership ownership) {
         this.credentials = credentials;
         this.publisher = publisher;
+        this.ownership = ownership;
     }
 
     @GetMapping(GatewayRoutes.DEVICE_LIST_PATH)
@@ -50,8 +54,7 @@ class DeviceController {
         return this.credentials.deviceIds()
             .stream()
             .filter(device -> caller.maySee(device.productKey()))
-            .map(this.publisher::status)
-            .map(DeviceView::of)
+            .map(this::view)
             .toList();
     }
 
@@ -70,6 +73,13 @@ class DeviceController {
             throw new GatewayException(ProblemType.UNKNOWN_DEVICE, "Device " + device + " is not registered with "
                     + "the gateway.");
         }
-        return DeviceView.of(this.publisher.status(device));
+        // in a cluster this request was forwarded to the device's owner: the view is the connection's own
+        return view(device);
+    }
+
+    private DeviceView view(DeviceId device) {
+        String owner = this.ownership.ownerOf(device);
+        return this.ownership.ownsLocally(device) ? DeviceView.of(this.publisher.status(device), owner)
+                : DeviceView.ownedElsewhere(device, owner);
     }
 }

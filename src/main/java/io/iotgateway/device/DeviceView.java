@@ -2,6 +2,7 @@ package io.iotgateway.device;
 
 import java.time.Instant;
 
+import io.iotgateway.credential.DeviceId;
 import io.iotgateway.mqtt.ConnectionState;
 import io.iotgateway.mqtt.ConnectionStatus;
 import org.jspecify.annotations.Nullable;
@@ -12,16 +13,30 @@ import org.jspecify.annotations.Nullable;
  * @param productKey the device's product key
  * @param deviceName the device's name
  * @param topicPrefix where its messages go: this prefix plus the topic levels of the request
- * @param connection the state of its MQTT connection
+ * @param owner the replica that owns the device and holds its connection (in a cluster; a single gateway names
+ * itself); {@code null} while the device moves between replicas
+ * @param connection the state of its MQTT connection; in a cluster, {@code null} in a list answered by a replica
+ * that does not own the device (ask for the device itself: its owner answers)
  */
-public record DeviceView(String productKey, String deviceName, String topicPrefix, Connection connection) {
+public record DeviceView(String productKey, String deviceName, String topicPrefix, @Nullable String owner,
+        @Nullable Connection connection) {
 
-    public static DeviceView of(ConnectionStatus status) {
+    /** A device this replica owns, with its connection's state. */
+    public static DeviceView of(ConnectionStatus status, @Nullable String owner) {
         String problem = (status.lastProblem() != null) ? status.lastProblem().type().toString() : null;
         return new DeviceView(status.device().productKey(), status.device().deviceName(),
-                "/" + status.device().productKey() + "/" + status.device().deviceName() + "/user/",
+                topicPrefix(status.device()), owner,
                 new Connection(status.state(), problem, status.lastError(), status.lastErrorAt(),
                         status.lastConnectedAt(), status.lastPublishedAt(), status.retryAt()));
+    }
+
+    /** A device another replica owns: this one cannot tell its connection's state. */
+    public static DeviceView ownedElsewhere(DeviceId device, @Nullable String owner) {
+        return new DeviceView(device.productKey(), device.deviceName(), topicPrefix(device), owner, null);
+    }
+
+    private static String topicPrefix(DeviceId device) {
+        return "/" + device.productKey() + "/" + device.deviceName() + "/user/";
     }
 
     /**

@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -52,7 +53,7 @@ public class DeviceRequests {
     private final IdempotencyCache<Object> idempotency;
 
     DeviceRequests(CredentialService credentials, MessageProperties properties, DeviceRateLimiter rateLimiter,
-            Clock clock, MeterRegistry meterRegistry) {
+            Clock clock, MeterRegistry meterRegistry, ObjectProvider<IdempotencyBackup> backup) {
         this.credentials = credentials;
         this.properties = properties;
         this.rateLimiter = rateLimiter;
@@ -60,7 +61,7 @@ public class DeviceRequests {
                 properties.idempotencyMaxKeys(), IDEMPOTENT_JOIN_TIMEOUT, Counter
                     .builder("gateway.publish.idempotent.replays")
                     .description("Requests answered from the idempotency cache instead of publishing again")
-                    .register(meterRegistry)::increment);
+                    .register(meterRegistry)::increment, backup.getIfAvailable(() -> IdempotencyBackup.NONE));
     }
 
     /** @throws GatewayException 404 when the gateway does not know the device */

@@ -1,5 +1,6 @@
 package io.iotgateway.message;
 
+import java.io.Serializable;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -14,6 +15,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.iotgateway.credential.DeviceId;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.ProblemType;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Remembers the answers to requests that carried an {@code Idempotency-Key}, per caller and device, for a window
@@ -38,7 +40,15 @@ final class IdempotencyCache<T> {
 
     private final AsyncCache<Key, Answer<T>> answers;
 
+    private final IdempotencyBackup backup;
+
     IdempotencyCache(Clock clock, Duration window, int maxKeys, Duration joinTimeout, Runnable onReplay) {
+        this(clock, window, maxKeys, joinTimeout, onReplay, IdempotencyBackup.NONE);
+    }
+
+    IdempotencyCache(Clock clock, Duration window, int maxKeys, Duration joinTimeout, Runnable onReplay,
+            IdempotencyBackup backup) {
+        this.backup = backup;
         this.window = window;
         this.joinTimeout = joinTimeout;
         this.onReplay = onReplay;
@@ -63,9 +73,17 @@ final class IdempotencyCache<T> {
         if (first != null) {
             return replay(first, fingerprint);
         }
+        Answer<T> earlier = recall(key);
+        if (earlier != null) {
+            // answered by the device's previous owner (a cluster's hand-over or crash)
+            mine.complete(earlier);
+            return replay(mine, fingerprint);
+        }
         try {
             T answer = publish.get();
-            mine.complete(new Answer<>(fingerprint, answer));
+            Answer<T> remembered = new Answer<>(fingerprint, answer);
+            mine.complete(remembered);
+            this.backup.remember(key.device(), key.caller(), key.idempotencyKey(), remembered, this.window);
             return new DeviceRequests.Outcome<>(answer, false);
         }
         catch (RuntimeException ex) {
@@ -104,6 +122,12 @@ final class IdempotencyCache<T> {
         }
     }
 
+    @SuppressWarnings("unchecked")
+    private @Nullable Answer<T> recall(Key key) {
+        Serializable earlier = this.backup.recall(key.device(), key.caller(), key.idempotencyKey());
+        return (earlier instanceof Answer<?> answer) ? (Answer<T>) answer : null;
+    }
+
     long size() {
         this.answers.synchronous().cleanUp();
         return this.answers.synchronous().estimatedSize();
@@ -119,6 +143,7 @@ final class IdempotencyCache<T> {
     record Key(String caller, DeviceId device, String idempotencyKey) {
     }
 
-    private record Answer<T>(byte[] fingerprint, T value) {
+    // Serializable for the cluster's backup; T is a receipt record
+    private record Answer<T>(byte[] fingerprint, T value) implements Serializable {
     }
 }

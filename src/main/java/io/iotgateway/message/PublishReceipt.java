@@ -1,5 +1,6 @@
 package io.iotgateway.message;
 
+import java.io.Serializable;
 import java.time.Instant;
 
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -18,5 +19,5 @@ import io.swagger.v3.oas.annotations.media.Schema;
  */
 @Schema(description = "Receipt of a published message")
 record PublishReceipt(String messageId, String productKey, String deviceName, String topic, int qos,
-        int payloadBytes, @Schema(allowableValues = { "acknowledged", "sent" }) String status, Instant publishedAt) {
+        int payloadBytes, @Schema(allowableValues = { "acknowledged", "sent" }) String status, Instant publishedAt) implements Serializable {
 }

@@ -91,12 +91,12 @@ final class BackgroundConnects {
      * The first login runs on this platform thread itself, so that whatever the login path loads for the first
      * time is not loaded by many virtual threads at once. Logs one line once the last has finished.
      */
-    void warmUp(List<DeviceConnection> connections, LongSupplier connected) {
+    void warmUp(String what, List<DeviceConnection> connections, LongSupplier connected) {
         long start = System.nanoTime();
         AtomicInteger unfinished = new AtomicInteger(connections.size() + 1);
         Runnable oneDone = () -> {
             if (unfinished.decrementAndGet() == 0) {
-                log.info("Warm-up: " + connected.getAsLong() + " of " + connections.size() + " devices connected in "
+                log.info(what + ": " + connected.getAsLong() + " of " + connections.size() + " devices connected in "
                         + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
             }
         };

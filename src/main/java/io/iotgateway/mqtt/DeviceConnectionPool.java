@@ -52,6 +52,8 @@ public class DeviceConnectionPool
 
     private static final Log log = LogFactory.getLog(DeviceConnectionPool.class);
 
+    private static final Duration DRAIN_POLL = Duration.ofMillis(20);
+
     private final DeviceConnectionFactory factory;
 
     private final CredentialService credentials;
@@ -75,6 +77,8 @@ public class DeviceConnectionPool
 
     private final BackgroundConnects backgroundConnects;
 
+    private final DeviceOwnership ownership;
+
     private final Object lifecycle = new Object();
 
     private volatile boolean running;
@@ -84,8 +88,10 @@ public class DeviceConnectionPool
     private volatile @Nullable ScheduledFuture<?> idleSweep;
 
     public DeviceConnectionPool(DeviceConnectionFactory factory, CredentialService credentials,
-            MqttProperties settings, Clock clock, TaskScheduler scheduler, MeterRegistry meterRegistry) {
+            MqttProperties settings, Clock clock, TaskScheduler scheduler, MeterRegistry meterRegistry,
+            DeviceOwnership ownership) {
         this.factory = factory;
+        this.ownership = ownership;
         this.credentials = credentials;
         this.settings = settings;
         this.clock = clock;
@@ -146,6 +152,14 @@ public class DeviceConnectionPool
         DeviceConnection connection = this.connections.remove(device);
         if (connection != null) {
             destroy(connection);
+            releaseUnlessReopened(device);
+        }
+    }
+
+    // a request may have opened a new connection for the device meanwhile: that one holds it now
+    private void releaseUnlessReopened(DeviceId device) {
+        if (!this.connections.containsKey(device)) {
+            this.ownership.release(device);
         }
     }
 
@@ -157,6 +171,8 @@ public class DeviceConnectionPool
         if (existing != null) {
             return existing;
         }
+        // in a cluster: only the device's owner connects it, once its previous holder has let go (503 otherwise)
+        this.ownership.claim(device);
         if (this.connections.size() >= this.settings.maxConnections()) {
             evictLeastRecentlyUsed();
         }
@@ -251,6 +267,10 @@ public class DeviceConnectionPool
         return true;
     }
 
+    private static long countConnected(List<DeviceConnection> connections) {
+        return connections.stream().filter(connection -> connection.state() == ConnectionState.CONNECTED).count();
+    }
+
     /** The source of the connections-by-state gauges: a count, without building 10,000 statuses per scrape. */
     private long countInState(ConnectionState state) {
         return this.connections.values().stream().filter(connection -> connection.state() == state).count();
@@ -270,7 +290,96 @@ public class DeviceConnectionPool
     private void retire(DeviceConnection connection) {
         this.connections.remove(connection.device(), connection);
         destroy(connection);
+        releaseUnlessReopened(connection.device());
         connection.sender().releaseRetired();
+    }
+
+    /**
+     * Hands over the devices this replica no longer owns (their owner moved in the cluster): each is drained (the
+     * messages in flight and the replies awaited finish, at most twice the completion timeout), then disconnected
+     * and handed to its new owner, which connects it once this replica has let go. Requests that reach this replica
+     * for such a device meanwhile are answered 503 by {@link DeviceOwnership#claim}. Returns how many were handed over.
+     */
+    public int handOverDevicesOwnedElsewhere() {
+        List<DeviceConnection> moved = this.connections.values()
+            .stream()
+            .filter(connection -> !this.ownership.ownsLocally(connection.device()))
+            .toList();
+        if (moved.isEmpty()) {
+            return 0;
+        }
+        // each drain waits for its own device's messages: side by side, as at shutdown
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            moved.forEach(connection -> executor.execute(() -> handOver(connection)));
+        }
+        log.info("Handed over " + moved.size() + " device(s) now owned by other replicas");
+        return moved.size();
+    }
+
+    private void handOver(DeviceConnection connection) {
+        long deadline = this.nanoTime.getAsLong() + this.settings.completionTimeout().multipliedBy(2).toNanos();
+        while (!connection.retireIfIdleSince(this.clock.instant()) && this.nanoTime.getAsLong() < deadline) {
+            try {
+                Thread.sleep(DRAIN_POLL);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        this.connections.remove(connection.device(), connection);
+        destroy(connection);
+        if (!this.connections.containsKey(connection.device())) {
+            this.ownership.handOver(connection.device());
+        }
+        connection.sender().releaseRetired();
+    }
+
+    /**
+     * Connects devices ahead of traffic, in turn with the other background logins and at the connect rate: the devices
+     * this replica took over from a replica that left or failed, which had connections there.
+     */
+    public void connectAhead(List<DeviceId> devices) {
+        if (!this.running || devices.isEmpty()) {
+            return;
+        }
+        this.backgroundConnects.runInTurn(() -> connectAheadInTurn("Take-over", devices));
+    }
+
+    /**
+     * The warm-up of devices this replica came to own (in a cluster: partitions that moved to it), unless
+     * {@code gateway.mqtt.warm-up} is off: the registered devices that {@code which} selects and this replica owns.
+     */
+    public void warmUp(Predicate<DeviceId> which) {
+        if (!this.running || !this.settings.warmUp()) {
+            return;
+        }
+        this.backgroundConnects.runInTurn(() -> connectAheadInTurn("Warm-up",
+                this.credentials.deviceIds().stream().filter(which).toList()));
+    }
+
+    private void connectAheadInTurn(String what, List<DeviceId> devices) {
+        List<DeviceConnection> taken = new ArrayList<>();
+        for (DeviceId device : devices) {
+            if (!this.running || this.connections.size() >= this.settings.maxConnections()) {
+                break;
+            }
+            // a device another replica still holds comes to this one once handed over
+            if (this.connections.containsKey(device) || !this.ownership.mayConnectNow(device)
+                    || !this.credentials.exists(device)) {
+                continue;
+            }
+            try {
+                taken.add(connectionFor(device));
+            }
+            catch (GatewayException ex) {
+                // moving again meanwhile: the next sweep or the next request takes it
+                log.debug("Not connecting device " + device + " ahead of traffic: " + ex.getMessage());
+            }
+        }
+        if (!taken.isEmpty()) {
+            this.backgroundConnects.warmUp(what, taken, () -> countConnected(taken));
+        }
     }
 
     private void destroy(DeviceConnection connection) {
@@ -319,13 +428,22 @@ public class DeviceConnectionPool
     }
 
     private void queueWarmUp() {
-        List<DeviceId> devices = this.credentials.deviceIds();
-        List<DeviceConnection> warm = devices.subList(0, Math.min(devices.size(), this.settings.maxConnections()))
-            .stream()
-            .takeWhile(device -> this.running)
-            .map(this::connectionFor)
-            .toList();
-        this.backgroundConnects.warmUp(warm, () -> countInState(ConnectionState.CONNECTED));
+        // in a cluster, the devices this replica owns and no other holds; the others' owners warm them up
+        List<DeviceId> devices = this.credentials.deviceIds().stream().filter(this.ownership::mayConnectNow).toList();
+        List<DeviceConnection> warm = new ArrayList<>();
+        for (DeviceId device : devices.subList(0, Math.min(devices.size(), this.settings.maxConnections()))) {
+            if (!this.running) {
+                break;
+            }
+            try {
+                warm.add(connectionFor(device));
+            }
+            catch (GatewayException ex) {
+                // in a cluster: moving meanwhile; its owner connects it
+                log.debug("Not warming up device " + device + ": " + ex.getMessage());
+            }
+        }
+        this.backgroundConnects.warmUp("Warm-up", warm, () -> countConnected(warm));
     }
 
     @Override
@@ -344,9 +462,13 @@ public class DeviceConnectionPool
         }
         List<DeviceConnection> open = new ArrayList<>(this.connections.values());
         this.connections.clear();
-        // disconnects wait for the broker (up to the disconnect timeout each): do them side by side
+        // disconnects wait for the broker (up to the disconnect timeout each): do them side by side; in a cluster the
+        // replicas that own the devices next connect them (the web server has drained its requests before this)
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            open.forEach(connection -> executor.execute(() -> destroy(connection)));
+            open.forEach(connection -> executor.execute(() -> {
+                destroy(connection);
+                this.ownership.handOver(connection.device());
+            }));
         }
         if (!open.isEmpty()) {
             log.info("Disconnected " + open.size() + " device connection(s)");

@@ -29,10 +29,11 @@ class MqttConfiguration {
     DeviceConnectionPool deviceConnectionPool(BeanFactory beanFactory, ApplicationEventPublisher events,
             CredentialService credentials, AliyunMqttSigner signer, PlatformProperties platform,
             PlatformEndpoint endpoint, MqttProperties settings, Clock clock, TaskScheduler taskScheduler,
-            PahoExecutor pahoExecutor, MeterRegistry meterRegistry, PlatformTls platformTls) {
+            PahoExecutor pahoExecutor, MeterRegistry meterRegistry, PlatformTls platformTls, DeviceOwnership ownership) {
         DeviceConnectionFactory factory = new DeviceConnectionFactory(beanFactory, events, credentials, signer,
                 platform, endpoint, settings, clock, pahoExecutor, platformTls);
-        return new DeviceConnectionPool(factory, credentials, settings, clock, taskScheduler, meterRegistry);
+        return new DeviceConnectionPool(factory, credentials, settings, clock, taskScheduler, meterRegistry,
+                ownership);
     }
 
     // shut down after the pool (which depends on it) has disconnected every client

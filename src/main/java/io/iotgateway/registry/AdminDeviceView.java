@@ -3,7 +3,6 @@ package io.iotgateway.registry;
 import java.time.Instant;
 
 import io.iotgateway.device.DeviceView;
-import io.iotgateway.mqtt.ConnectionStatus;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,15 +16,17 @@ import org.jspecify.annotations.Nullable;
  * @param keyId id of the master key that encrypts its stored secret (registry devices)
  * @param createdAt when it was added to the registry
  * @param updatedAt when its secret or note last changed
- * @param connection the state of its MQTT connection
+ * @param owner the replica that owns the device (in a cluster; a single gateway names itself)
+ * @param connection the state of its MQTT connection; {@code null} when another replica of a cluster owns the
+ * device ({@code GET /api/v1/devices/{productKey}/{deviceName}} asks the owner)
  */
 record AdminDeviceView(String productKey, String deviceName, DeviceSource source, @Nullable String description,
-        @Nullable String keyId, @Nullable Instant createdAt, @Nullable Instant updatedAt,
-        DeviceView.Connection connection) {
+        @Nullable String keyId, @Nullable Instant createdAt, @Nullable Instant updatedAt, @Nullable String owner,
+        DeviceView.@Nullable Connection connection) {
 
-    static AdminDeviceView of(RegisteredDevice device, ConnectionStatus status) {
+    static AdminDeviceView of(RegisteredDevice device, DeviceView view) {
         return new AdminDeviceView(device.id().productKey(), device.id().deviceName(), device.source(),
-                device.description(), device.keyId(), device.createdAt(), device.updatedAt(),
-                DeviceView.of(status).connection());
+                device.description(), device.keyId(), device.createdAt(), device.updatedAt(), view.owner(),
+                view.connection());
     }
 }

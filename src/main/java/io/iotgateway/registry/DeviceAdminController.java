@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.URI;
 
 import io.iotgateway.credential.DeviceId;
+import io.iotgateway.device.DeviceView;
+import io.iotgateway.mqtt.DeviceOwnership;
 import io.iotgateway.mqtt.DevicePublisher;
 import io.iotgateway.web.GatewayException;
 import io.iotgateway.web.GatewayRoutes;
@@ -50,7 +52,11 @@ class DeviceAdminController {
 
     private final JsonMapper json;
 
-    DeviceAdminController(DeviceRegistry registry, DevicePublisher publisher, JsonMapper json) {
+    private final DeviceOwnership ownership;
+
+    DeviceAdminController(DeviceRegistry registry, DevicePublisher publisher, DeviceOwnership ownership,
+            JsonMapper json) {
+        this.ownership = ownership;
         this.registry = registry;
         this.publisher = publisher;
         this.json = json;
@@ -147,7 +153,10 @@ class DeviceAdminController {
     }
 
     private AdminDeviceView view(RegisteredDevice device) {
-        return AdminDeviceView.of(device, this.publisher.status(device.id()));
+        DeviceId id = device.id();
+        String owner = this.ownership.ownerOf(id);
+        return AdminDeviceView.of(device, this.ownership.ownsLocally(id)
+                ? DeviceView.of(this.publisher.status(id), owner) : DeviceView.ownedElsewhere(id, owner));
     }
 
     private static String checkedSecret(DeviceSecretRequest request) {

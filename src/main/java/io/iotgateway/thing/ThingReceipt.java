@@ -1,5 +1,6 @@
 package io.iotgateway.thing;
 
+import java.io.Serializable;
 import java.time.Instant;
 
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -26,5 +27,5 @@ import tools.jackson.databind.JsonNode;
 record ThingReceipt(@Schema(example = "1789560000") String alinkId, @Schema(example = "200") @Nullable Integer code,
         @Schema(example = "{}") @Nullable JsonNode data, String messageId, String productKey, String deviceName,
         String topic, int qos, int payloadBytes, @Schema(allowableValues = { "replied", "acknowledged" }) String status,
-        Instant publishedAt) {
+        Instant publishedAt) implements Serializable {
 }

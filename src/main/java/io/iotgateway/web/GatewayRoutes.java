@@ -52,6 +52,12 @@ public final class GatewayRoutes {
 
     public static final RequestMatcher DEVICE_LIST = read(DEVICE_LIST_PATH);
 
+    /**
+     * Every request about one device, whatever the method: in a cluster the device's owner answers them (its
+     * {@code productKey} and {@code deviceName} are the match's variables).
+     */
+    public static final PathPatternRequestMatcher ONE_DEVICE = pathPattern(DEVICE_PATH + "/**");
+
     /** One device, read: {@code {productKey}} is the product the caller must have in scope. */
     public static final RequestMatcher DEVICE = read(DEVICE_LIST_PATH + "/{productKey}/**");
 

@@ -43,7 +43,7 @@ class DeviceConnectionPoolTests {
                 new PlatformEndpoint("tcp://127.0.0.1:1", "cn-shanghai"), settings, Clock.systemUTC(), this.executor,
                 new PlatformTls(null));
         DeviceConnectionPool pool = new DeviceConnectionPool(factory, credentials, settings, Clock.systemUTC(),
-                this.scheduler, new SimpleMeterRegistry());
+                this.scheduler, new SimpleMeterRegistry(), DeviceOwnership.single("test"));
         try {
             pool.start();
             pool.start();
