@@ -21,8 +21,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The durable device registry: an H2 file in the data directory unless {@code spring.datasource.url} names
- * another database (PostgreSQL in production), its schema migrated by Flyway, its secrets encrypted with the
- * master key, and the credential service that layers configured devices over it.
+ * another database (PostgreSQL in production, and for a cluster), its schema migrated by Flyway, its secrets
+ * encrypted with the master key, and the credential service that layers configured devices over it.
  */
 @Configuration(proxyBeanMethods = false)
 class RegistryConfiguration {
@@ -39,6 +39,12 @@ class RegistryConfiguration {
     InMemoryCredentialService configuredDevices(DevicesProperties properties) {
         return new InMemoryCredentialService(
                 properties.devices().stream().map(DevicesProperties.ConfiguredDevice::toTriple).toList());
+    }
+
+    /** Refuses a clustered replica on H2, before any bean (the data source, Flyway) is made. */
+    @Bean
+    static ClusterDatabaseRule clusterDatabaseRule(Environment environment) {
+        return new ClusterDatabaseRule(environment);
     }
 
     /** The H2 file in the data directory, held open (and locked against other processes) until the pool closes. */
