@@ -1,15 +1,9 @@
 package io.iotgateway.registry;
 
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Clock;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.iotgateway.DataDirectory;
 import io.iotgateway.DataDirectoryProperties;
-import io.iotgateway.StartupRefusedException;
 import io.iotgateway.credential.CredentialService;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -27,8 +21,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The durable device registry: an H2 file in the data directory unless {@code spring.datasource.url} names
- * another database (PostgreSQL in production), its schema migrated by Flyway, its secrets encrypted with the
- * master key, and the credential service that layers configured devices over it.
+ * another database (PostgreSQL in production, and for a cluster), its schema migrated by Flyway, its secrets
+ * encrypted with the master key, and the credential service that layers configured devices over it.
  */
 @Configuration(proxyBeanMethods = false)
 class RegistryConfiguration {
@@ -36,9 +30,6 @@ class RegistryConfiguration {
     private static final Log log = LogFactory.getLog(RegistryConfiguration.class);
 
     private static final String EMBEDDED_DATABASE = "'${spring.datasource.url:}'.isBlank()";
-
-    // org.h2.api.ErrorCode.DATABASE_ALREADY_OPEN_1 (H2 is only on the runtime class path)
-    private static final int H2_DATABASE_ALREADY_OPEN = 90020;
 
     /**
      * The devices of {@code gateway.devices}, plus the emulator's demo device: they win over the registry, which
@@ -50,36 +41,29 @@ class RegistryConfiguration {
                 properties.devices().stream().map(DevicesProperties.ConfiguredDevice::toTriple).toList());
     }
 
+    /** Refuses a clustered replica on H2, before any bean (the data source, Flyway) is made. */
+    @Bean
+    static ClusterDatabaseRule clusterDatabaseRule(Environment environment) {
+        return new ClusterDatabaseRule(environment);
+    }
+
+    /** The H2 file in the data directory, held open (and locked against other processes) until the pool closes. */
+    @Bean
+    @ConditionalOnExpression(EMBEDDED_DATABASE)
+    EmbeddedRegistryFile embeddedRegistryFile(DataDirectoryProperties data) {
+        return EmbeddedRegistryFile.open(data.dataDir());
+    }
+
+    // depends on the file: the context closes the pool first, then the file's own connection
     @Bean
     @ConditionalOnExpression(EMBEDDED_DATABASE)
     @ConfigurationProperties("spring.datasource.hikari")
-    HikariDataSource dataSource(DataDirectoryProperties data) {
-        Path directory = DataDirectory.prepare(data.dataDir());
-        // DB_CLOSE_ON_EXIT=FALSE: the context closes the pool after the graceful shutdown, not H2's shutdown hook
-        String url = "jdbc:h2:file:" + directory.resolve("registry") + ";DB_CLOSE_ON_EXIT=FALSE";
-        openOnce(url, directory);
-        // a new database file was made with the process's umask
-        DataDirectory.closeFiles(directory);
+    HikariDataSource dataSource(EmbeddedRegistryFile file) {
         HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(url);
+        dataSource.setJdbcUrl(file.url());
         dataSource.setUsername("sa");
         dataSource.setPoolName("registry");
         return dataSource;
-    }
-
-    // H2 allows one process per database file: say so in words, not as a bare lock error, when it is taken
-    private static void openOnce(String url, Path directory) {
-        try (Connection connection = DriverManager.getConnection(url, "sa", "")) {
-            connection.isValid(1);
-        }
-        catch (SQLException ex) {
-            if (ex.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
-                throw new StartupRefusedException("The registry database in " + directory + " is in use by another "
-                        + "process.", "Give each gateway its own gateway.data-dir, or share a PostgreSQL database "
-                        + "(spring.datasource.url) between them.", ex);
-            }
-            throw new IllegalStateException("Cannot open the registry database in " + directory, ex);
-        }
     }
 
     @Bean
