@@ -54,9 +54,34 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 {{- end }}
 
+{{/* The headless Service the cluster members find each other through; its name leaves room for "-cluster". */}}
+{{- define "iot-gateway.clusterServiceName" -}}
+{{- printf "%s-cluster" (include "iot-gateway.fullname" . | trunc 55 | trimSuffix "-") }}
+{{- end }}
+
+{{/* Its DNS name, GATEWAY_CLUSTER_KUBERNETES_SERVICE_DNS: Hazelcast's Kubernetes discovery looks it up. */}}
+{{- define "iot-gateway.clusterServiceDns" -}}
+{{- printf "%s.%s.svc.%s" (include "iot-gateway.clusterServiceName" .) .Release.Namespace .Values.clusterDomain }}
+{{- end }}
+
+{{/* Recreate for one gateway; in cluster mode one replica at a time, never one more than replicaCount. */}}
+{{- define "iot-gateway.updateStrategy" -}}
+{{- if .Values.updateStrategy }}
+{{- toYaml .Values.updateStrategy }}
+{{- else if .Values.cluster.enabled }}
+type: RollingUpdate
+rollingUpdate:
+  maxUnavailable: 1
+  maxSurge: 0
+{{- else }}
+type: Recreate
+{{- end }}
+{{- end }}
+
 {{- define "iot-gateway.terminationGracePeriodSeconds" -}}
 {{- if kindIs "invalid" .Values.terminationGracePeriodSeconds }}
-{{- add .Values.shutdown.preStopSleepSeconds .Values.shutdown.timeoutSeconds 10 }}
+{{- $handOver := ternary .Values.cluster.handOverSeconds 0 .Values.cluster.enabled }}
+{{- add .Values.shutdown.preStopSleepSeconds $handOver .Values.shutdown.timeoutSeconds 10 }}
 {{- else }}
 {{- .Values.terminationGracePeriodSeconds }}
 {{- end }}
@@ -67,8 +92,36 @@ Refuses values that would give a broken or dangerous deployment. Included by the
 `helm template`, `helm install` and `helm lint` all fail with the reason.
 */}}
 {{- define "iot-gateway.validate" -}}
-{{- if and (gt (int .Values.replicaCount) 1) (not .Values.allowMultipleReplicas) }}
-{{- fail (printf "replicaCount is %d, but the IoT Platform allows one MQTT connection per device: gateway replicas publishing for the same devices log each other out (kicks) over and over. Keep replicaCount 1 (install one release per group of devices to spread them), or set allowMultipleReplicas=true to accept the kicks." (int .Values.replicaCount)) }}
+{{- if .Values.allowMultipleReplicas }}
+{{- fail "allowMultipleReplicas is gone: it ran replicas that logged each other out (kicks). Set cluster.enabled=true instead, so that the replicas share the devices out with one owner each (docs/operations.md), and remove allowMultipleReplicas." }}
+{{- end }}
+{{- if and (gt (int .Values.replicaCount) 1) (not .Values.cluster.enabled) }}
+{{- fail (printf "replicaCount is %d, but the IoT Platform allows one MQTT connection per device: gateway replicas outside a cluster publish for the same devices and log each other out (kicks) over and over. Set cluster.enabled=true (the replicas then share the devices out, one owner each; it needs database.url and a master key from a Secret, docs/operations.md), or keep replicaCount 1." (int .Values.replicaCount)) }}
+{{- end }}
+{{- if .Values.cluster.enabled }}
+{{- if not (hasPrefix "jdbc:postgresql:" .Values.database.url) }}
+{{- fail "cluster.enabled needs a registry database that every replica shares: set database.url to a PostgreSQL database (jdbc:postgresql://host:5432/name, no password in it), database.username, and the password (database.passwordSecret, or SPRING_DATASOURCE_PASSWORD in existingSecret or extraSecretEnv). The default registry, an H2 file in the data directory, would be a different one in every pod." }}
+{{- end }}
+{{- $keyFromEnv := false }}
+{{- range .Values.extraEnv }}
+{{- if has .name (list "GATEWAY_REGISTRY_MASTER_KEY" "GATEWAY_REGISTRY_MASTER_KEY_FILE") }}
+{{- $keyFromEnv = true }}
+{{- end }}
+{{- end }}
+{{- if not (or .Values.registry.masterKey .Values.existingSecret (hasKey .Values.extraSecretEnv "GATEWAY_REGISTRY_MASTER_KEY") $keyFromEnv) }}
+{{- fail "cluster.enabled needs the registry's master key from a Secret, the same on every replica: set registry.masterKey, put GATEWAY_REGISTRY_MASTER_KEY into existingSecret, or name it in extraEnv (valueFrom secretKeyRef). A key generated into each pod's data directory would differ from replica to replica." }}
+{{- end }}
+{{- if .Values.persistence.enabled }}
+{{- fail "cluster.enabled and persistence.enabled: in cluster mode the registry is in PostgreSQL and the master key in a Secret, so the data directory keeps nothing that must survive a restart, and one claim cannot be shared: a ReadWriteOnce volume attaches to one node, and a data directory serves one gateway process. Set persistence.enabled=false (each pod gets an emptyDir)." }}
+{{- end }}
+{{- end }}
+{{- range $value, $name := dict "url" "SPRING_DATASOURCE_URL" "username" "SPRING_DATASOURCE_USERNAME" }}
+{{- if and (index $.Values.database $value) (hasKey $.Values.gateway.extraConfig $name) }}
+{{- fail (printf "database.%s is set, so the chart renders %s: remove %s from gateway.extraConfig." $value $name $name) }}
+{{- end }}
+{{- end }}
+{{- if and .Values.database.passwordSecret.name (hasKey .Values.extraSecretEnv "SPRING_DATASOURCE_PASSWORD") }}
+{{- fail "database.passwordSecret is set, so the password comes from that Secret: remove SPRING_DATASOURCE_PASSWORD from extraSecretEnv." }}
 {{- end }}
 {{- if and .Values.existingSecret (or .Values.devices .Values.registry.masterKey .Values.security.clients .Values.extraSecretEnv) }}
 {{- fail (printf "existingSecret %q is set, so the chart renders no Secret: put the devices, registry.masterKey, security.clients and extraSecretEnv into that Secret instead of the values." .Values.existingSecret) }}

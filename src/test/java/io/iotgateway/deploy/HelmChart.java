@@ -114,6 +114,15 @@ final class HelmChart {
             return found.getFirst();
         }
 
+        /** The document of this kind and name; fails the test if there is none. */
+        Map<String, Object> named(String kind, String name) {
+            List<Map<String, Object>> found = this.documents.stream()
+                .filter(document -> kind.equals(document.get("kind")) && name.equals(at(document, "metadata.name")))
+                .toList();
+            assertThat(found).as("rendered %s %s", kind, name).hasSize(1);
+            return found.getFirst();
+        }
+
         /** Everything rendered except the Secret, as YAML text: where secret values must never appear. */
         String allButSecrets() {
             Yaml yaml = new Yaml();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.nio.file.Files;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +23,7 @@ import static io.iotgateway.deploy.HelmChart.list;
 import static io.iotgateway.deploy.HelmChart.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -31,6 +33,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class HelmChartTests {
 
     private static final String CONTAINER = "spec.template.spec.containers.0";
+
+    private static final String CLUSTER_SERVICE = HelmChart.FULLNAME + "-cluster";
+
+    private static final String DATABASE_URL = "jdbc:postgresql://db.internal:5432/gateway";
 
     private static final List<Map<String, String>> DEVICES = List.of(
             Map.of("productKey", "a61QmwQD5ZF", "deviceName", "mosheep", "deviceSecret", "device-secret-one"),
@@ -226,17 +232,220 @@ class HelmChartTests {
     }
 
     @Test
-    void moreThanOneReplicaFailsToRenderWithoutTheOptIn() {
-        assertThatIllegalStateException().isThrownBy(() -> HelmChart.render(Map.of("replicaCount", 2)))
-            .withMessageContaining("one MQTT connection per device")
-            .withMessageContaining("allowMultipleReplicas");
+    void singleGatewayRendersNoClusterPartAndNoDatabase() {
+        Manifests manifests = HelmChart.render(Map.of());
+        Map<String, Object> deployment = manifests.one("Deployment");
+
+        assertThat(configMap(manifests).keySet()).noneMatch(name -> name.startsWith("GATEWAY_CLUSTER_")
+                || name.startsWith("SPRING_DATASOURCE_"));
+        assertThat(at(deployment, CONTAINER + ".env")).isNull();
+        assertThat(list(deployment, CONTAINER + ".ports")).extracting(port -> at(port, "name")).containsExactly("http");
+        assertThat(map(deployment, "spec.strategy")).isEqualTo(Map.of("type", "Recreate"));
     }
 
     @Test
-    void moreThanOneReplicaRendersWithTheOptIn() {
-        Manifests manifests = HelmChart.render(Map.of("replicaCount", 2, "allowMultipleReplicas", true));
+    void moreThanOneReplicaWithoutTheClusterFailsToRender() {
+        assertThatIllegalStateException().isThrownBy(() -> HelmChart.render(Map.of("replicaCount", 2)))
+            .withMessageContaining("replicaCount is 2")
+            .withMessageContaining("one MQTT connection per device")
+            .withMessageContaining("Set cluster.enabled=true");
+    }
 
-        assertThat(at(manifests.one("Deployment"), "spec.replicas")).isEqualTo(2);
+    @Test
+    void allowMultipleReplicasIsRefusedForTheCluster() {
+        assertThatIllegalStateException()
+            .isThrownBy(() -> HelmChart.render(Map.of("replicaCount", 2, "allowMultipleReplicas", true)))
+            .withMessageContaining("allowMultipleReplicas is gone")
+            .withMessageContaining("cluster.enabled=true");
+        // a values file that spelled out the old default still renders
+        assertThat(at(HelmChart.render(Map.of("allowMultipleReplicas", false)).one("Deployment"), "spec.replicas"))
+            .isEqualTo(1);
+    }
+
+    @Test
+    void clusterOfThreeFindsItsMembersThroughAHeadlessService() {
+        Manifests manifests = HelmChart.render(clusterValues());
+        Map<String, Object> deployment = manifests.one("Deployment");
+        Map<String, Object> members = manifests.named("Service", CLUSTER_SERVICE);
+        Map<String, Object> api = manifests.named("Service", HelmChart.FULLNAME);
+
+        assertThat(manifests.kinds()).containsExactlyInAnyOrder("ServiceAccount", "Secret", "ConfigMap", "Service",
+                "Service", "Deployment", "PodDisruptionBudget", "NetworkPolicy");
+        assertThat(at(deployment, "spec.replicas")).isEqualTo(3);
+        assertThat(at(members, "spec.clusterIP")).isEqualTo("None");
+        // a replica becomes ready only once it is a member: it must find the others before
+        assertThat(at(members, "spec.publishNotReadyAddresses")).isEqualTo(true);
+        assertThat(map(members, "spec.selector")).isEqualTo(map(deployment, "spec.selector.matchLabels"));
+        assertThat(list(members, "spec.ports"))
+            .extracting(port -> at(port, "name"), port -> at(port, "port"), port -> at(port, "targetPort"))
+            .containsExactly(tuple("cluster", 5701, "cluster"));
+        assertThat(list(deployment, CONTAINER + ".ports"))
+            .extracting(port -> at(port, "name"), port -> at(port, "containerPort"))
+            .containsExactly(tuple("http", 8080), tuple("cluster", 5701));
+        assertThat(configMap(manifests)).containsEntry("GATEWAY_CLUSTER_ENABLED", "true")
+            .containsEntry("GATEWAY_CLUSTER_PORT", "5701")
+            .containsEntry("GATEWAY_CLUSTER_KUBERNETES_SERVICE_DNS", CLUSTER_SERVICE + ".iot.svc.cluster.local");
+        // requests go to ready replicas only; the API Service has no member port
+        assertThat(at(api, "spec.publishNotReadyAddresses")).isNull();
+        assertThat(list(api, "spec.ports")).extracting(port -> at(port, "name")).containsExactly("http");
+        // Kubernetes discovery by DNS needs no Kubernetes API access
+        assertThat(at(deployment, "spec.template.spec.automountServiceAccountToken")).isEqualTo(false);
+    }
+
+    @Test
+    void clusterReplicasTakeTheirNameAndAddressFromTheDownwardApiAndShareThePostgresqlRegistry() {
+        Manifests manifests = HelmChart.render(clusterValues());
+        Map<String, Object> deployment = manifests.one("Deployment");
+
+        assertThat(list(deployment, CONTAINER + ".env")).extracting(variable -> at(variable, "name"))
+            .containsExactly("GATEWAY_CLUSTER_REPLICA_NAME", "GATEWAY_CLUSTER_ADDRESS", "SPRING_DATASOURCE_PASSWORD");
+        assertThat(at(env(deployment, "GATEWAY_CLUSTER_REPLICA_NAME"), "valueFrom.fieldRef.fieldPath"))
+            .isEqualTo("metadata.name");
+        assertThat(at(env(deployment, "GATEWAY_CLUSTER_ADDRESS"), "valueFrom.fieldRef.fieldPath"))
+            .isEqualTo("status.podIP");
+        assertThat(map(env(deployment, "SPRING_DATASOURCE_PASSWORD"), "valueFrom.secretKeyRef"))
+            .isEqualTo(Map.of("name", "gateway-database", "key", "password"));
+        assertThat(configMap(manifests)).containsEntry("SPRING_DATASOURCE_URL", DATABASE_URL)
+            .containsEntry("SPRING_DATASOURCE_USERNAME", "gateway");
+        assertThat(manifests.secretData()).containsOnlyKeys("GATEWAY_REGISTRY_MASTER_KEY");
+        assertThat(manifests.allButSecrets()).doesNotContain("master-key-value");
+        // nothing in the data directory must survive: each replica's is its own emptyDir
+        assertThat(at(deployment, "spec.template.spec.volumes.1.name")).isEqualTo("data");
+        assertThat(at(deployment, "spec.template.spec.volumes.1.emptyDir")).isEqualTo(Map.of());
+        assertThat(manifests.kinds()).doesNotContain("PersistentVolumeClaim");
+    }
+
+    @Test
+    void clusterRollsOneReplicaAtATimeAndGivesTheHandOverItsTimeBeforeTheShutdown() {
+        Manifests manifests = HelmChart.render(clusterValues());
+        Map<String, Object> deployment = manifests.one("Deployment");
+        Map<String, Object> budget = manifests.one("PodDisruptionBudget");
+        Map<String, Object> longerHandOver = withCluster(Map.of("enabled", true, "handOverSeconds", 60));
+
+        assertThat(map(deployment, "spec.strategy")).isEqualTo(Map.of("type", "RollingUpdate",
+                "rollingUpdate", Map.of("maxUnavailable", 1, "maxSurge", 0)));
+        assertThat(at(budget, "spec.maxUnavailable")).isEqualTo(1);
+        assertThat(at(budget, "spec.minAvailable")).isNull();
+        assertThat(map(budget, "spec.selector.matchLabels")).isEqualTo(map(deployment, "spec.selector.matchLabels"));
+        assertThat(at(deployment, CONTAINER + ".readinessProbe.httpGet.path"))
+            .isEqualTo("/actuator/health/readiness");
+        assertThat(at(deployment, CONTAINER + ".lifecycle.preStop.exec.command")).isEqualTo(List.of("sleep", "5"));
+        // preStop 5 + hand-over 30 + graceful shutdown 30 + margin 10
+        assertThat(at(deployment, "spec.template.spec.terminationGracePeriodSeconds")).isEqualTo(75);
+        assertThat(at(HelmChart.render(longerHandOver).one("Deployment"),
+                "spec.template.spec.terminationGracePeriodSeconds")).isEqualTo(105);
+    }
+
+    @Test
+    void clusterKeepsAnUpdateStrategyGivenInTheValues() {
+        Map<String, Object> values = clusterValues();
+        values.put("updateStrategy", Map.of("type", "RollingUpdate", "rollingUpdate",
+                Map.of("maxUnavailable", 0, "maxSurge", 1)));
+
+        assertThat(map(HelmChart.render(values).one("Deployment"), "spec.strategy.rollingUpdate"))
+            .isEqualTo(Map.of("maxUnavailable", 0, "maxSurge", 1));
+    }
+
+    @Test
+    void clusterPortAndClusterDomainAreValues() {
+        Map<String, Object> values = withCluster(Map.of("enabled", true, "port", 5801));
+        values.put("clusterDomain", "k8s.example.internal");
+        Manifests manifests = HelmChart.render(values);
+
+        assertThat(configMap(manifests)).containsEntry("GATEWAY_CLUSTER_PORT", "5801")
+            .containsEntry("GATEWAY_CLUSTER_KUBERNETES_SERVICE_DNS", CLUSTER_SERVICE + ".iot.svc.k8s.example.internal");
+        assertThat(at(manifests.one("Deployment"), CONTAINER + ".ports.1.containerPort")).isEqualTo(5801);
+        assertThat(at(manifests.named("Service", CLUSTER_SERVICE), "spec.ports.0.port")).isEqualTo(5801);
+        assertThatIllegalStateException()
+            .isThrownBy(() -> HelmChart.render(withCluster(Map.of("enabled", true, "port", 8080))))
+            .withMessageContaining("port");
+    }
+
+    @Test
+    void networkPolicyLetsOnlyTheReleasesOwnPodsReachTheMemberPort() {
+        Manifests manifests = HelmChart.render(clusterValues());
+        Map<String, Object> policy = manifests.one("NetworkPolicy");
+        Map<String, Object> pods = map(manifests.one("Deployment"), "spec.selector.matchLabels");
+
+        assertThat(map(policy, "spec.podSelector.matchLabels")).isEqualTo(pods);
+        assertThat(at(policy, "spec.policyTypes")).isEqualTo(List.of("Ingress"));
+        assertThat(list(policy, "spec.ingress")).hasSize(2);
+        // the API port from anywhere, as without the policy
+        assertThat(at(policy, "spec.ingress.0.from")).isNull();
+        assertThat(at(policy, "spec.ingress.0.ports")).isEqualTo(List.of(Map.of("port", "http", "protocol", "TCP")));
+        assertThat(at(policy, "spec.ingress.1.from")).isEqualTo(List.of(Map.of("podSelector",
+                Map.of("matchLabels", pods))));
+        assertThat(at(policy, "spec.ingress.1.ports"))
+            .isEqualTo(List.of(Map.of("port", "cluster", "protocol", "TCP")));
+        assertThat(HelmChart.render(withCluster(Map.of("enabled", true, "networkPolicy", Map.of("enabled", false))))
+            .kinds()).doesNotContain("NetworkPolicy");
+    }
+
+    @Test
+    void clusterWithoutASharedPostgresqlRegistryFailsToRender() {
+        Map<String, Object> withoutDatabase = clusterValues();
+        withoutDatabase.remove("database");
+        Map<String, Object> otherDatabase = clusterValues();
+        otherDatabase.put("database", Map.of("url", "jdbc:h2:tcp://db.internal/gateway;PASSWORD=database-password"));
+
+        assertThatIllegalStateException().isThrownBy(() -> HelmChart.render(withoutDatabase))
+            .withMessageContaining("cluster.enabled needs a registry database that every replica shares")
+            .withMessageContaining("database.url");
+        // a URL can carry a password: the refusal never repeats it
+        assertThatIllegalStateException().isThrownBy(() -> HelmChart.render(otherDatabase))
+            .withMessageContaining("PostgreSQL")
+            .withMessageNotContaining("database-password");
+    }
+
+    @Test
+    void clusterWithoutTheMasterKeyFromASecretFailsToRender() {
+        Map<String, Object> withoutKey = clusterValues();
+        withoutKey.remove("registry");
+        Map<String, Object> keyInExistingSecret = clusterValues();
+        keyInExistingSecret.remove("registry");
+        keyInExistingSecret.put("existingSecret", "gateway-secrets");
+        Map<String, Object> keyFileFromExtraEnv = clusterValues();
+        keyFileFromExtraEnv.remove("registry");
+        keyFileFromExtraEnv.put("extraEnv", List.of(Map.of("name", "GATEWAY_REGISTRY_MASTER_KEY_FILE",
+                "value", "/etc/gateway/master-key")));
+
+        assertThatIllegalStateException().isThrownBy(() -> HelmChart.render(withoutKey))
+            .withMessageContaining("cluster.enabled needs the registry's master key from a Secret");
+        assertThat(at(HelmChart.render(keyInExistingSecret).one("Deployment"), CONTAINER + ".envFrom.1.secretRef.name"))
+            .isEqualTo("gateway-secrets");
+        assertThat(list(HelmChart.render(keyFileFromExtraEnv).one("Deployment"), CONTAINER + ".env"))
+            .extracting(variable -> at(variable, "name")).contains("GATEWAY_REGISTRY_MASTER_KEY_FILE");
+    }
+
+    @Test
+    void clusterWithAPersistentDataVolumeFailsToRender() {
+        Map<String, Object> values = clusterValues();
+        values.put("persistence", Map.of("enabled", true));
+
+        assertThatIllegalStateException().isThrownBy(() -> HelmChart.render(values))
+            .withMessageContaining("cluster.enabled and persistence.enabled")
+            .withMessageContaining("ReadWriteOnce");
+    }
+
+    @Test
+    void databaseValuesPointASingleGatewayAtPostgresqlTooAndRefuseTheSameSettingTwice() {
+        Manifests manifests = HelmChart.render(Map.of("database", Map.of("url", DATABASE_URL, "username", "gateway"),
+                "extraSecretEnv", Map.of("SPRING_DATASOURCE_PASSWORD", "database-password")));
+
+        assertThat(configMap(manifests)).containsEntry("SPRING_DATASOURCE_URL", DATABASE_URL)
+            .containsEntry("SPRING_DATASOURCE_USERNAME", "gateway")
+            .doesNotContainKey("GATEWAY_CLUSTER_ENABLED");
+        assertThat(manifests.secretData()).containsEntry("SPRING_DATASOURCE_PASSWORD", "database-password");
+        assertThat(at(manifests.one("Deployment"), CONTAINER + ".env")).isNull();
+        assertThatIllegalStateException()
+            .isThrownBy(() -> HelmChart.render(Map.of("database", Map.of("url", DATABASE_URL),
+                    "gateway", Map.of("extraConfig", Map.of("SPRING_DATASOURCE_URL", DATABASE_URL)))))
+            .withMessageContaining("remove SPRING_DATASOURCE_URL from gateway.extraConfig");
+        assertThatIllegalStateException()
+            .isThrownBy(() -> HelmChart.render(Map.of("database", Map.of("url", DATABASE_URL,
+                    "passwordSecret", Map.of("name", "gateway-database", "key", "password")),
+                    "extraSecretEnv", Map.of("SPRING_DATASOURCE_PASSWORD", "database-password"))))
+            .withMessageContaining("remove SPRING_DATASOURCE_PASSWORD from extraSecretEnv");
     }
 
     @Test
@@ -265,6 +474,14 @@ class HelmChartTests {
     }
 
     @Test
+    void installNotesNameTheHeadlessServiceInClusterMode() {
+        String notes = HelmChart.installNotes(clusterValues());
+
+        assertThat(notes).contains("Cluster mode: 3 replica(s)", "headless Service " + CLUSTER_SERVICE);
+        assertThat(HelmChart.installNotes(Map.of())).doesNotContain("Cluster mode");
+    }
+
+    @Test
     void everyGatewaySettingOfTheChartIsAConfigurationProperty() throws IOException {
         Set<String> properties = new TreeSet<>();
         try (InputStream metadata = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
@@ -285,6 +502,30 @@ class HelmChartTests {
 
         assertThat(mapped).hasSizeGreaterThan(10);
         assertThat(properties).containsAll(mapped);
+    }
+
+    /** Cluster mode with what it needs: a shared PostgreSQL registry and the master key from the chart's Secret. */
+    private static Map<String, Object> clusterValues() {
+        return withCluster(Map.of("enabled", true));
+    }
+
+    private static Map<String, Object> withCluster(Map<String, Object> cluster) {
+        Map<String, Object> values = new HashMap<>();
+        values.put("replicaCount", 3);
+        values.put("cluster", cluster);
+        values.put("database", Map.of("url", DATABASE_URL, "username", "gateway",
+                "passwordSecret", Map.of("name", "gateway-database", "key", "password")));
+        values.put("registry", Map.of("masterKey", "master-key-value"));
+        return values;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> env(Map<String, Object> deployment, String name) {
+        return list(deployment, CONTAINER + ".env").stream()
+            .filter(variable -> name.equals(at(variable, "name")))
+            .map(variable -> (Map<String, Object>) variable)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no environment variable " + name));
     }
 
     private static Map<String, Object> configMap(Manifests manifests) {
