@@ -1,5 +1,9 @@
 package io.iotgateway.registry;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -70,17 +74,14 @@ class ClusterDatabaseRuleIntegrationTests {
         String schema = "cluster_rule_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         String url = RegistryDatabase.LOCAL_POSTGRES + "?currentSchema=" + schema;
         try {
-            // the cluster itself is not part of this test: whatever else the replica needs may still fail its start
-            try {
-                start("--gateway.cluster.enabled=true", "--gateway.data-dir=" + this.parent.resolve("data"),
-                        "--gateway.registry.master-key=" + MASTER_KEY, "--spring.datasource.url=" + url,
-                        "--spring.datasource.username=postgres", "--spring.flyway.schemas=" + schema);
-            }
-            catch (RuntimeException ex) {
-                assertThat(ex).as("refused by another rule, or failed for another reason")
-                    .rootCause()
-                    .hasMessageNotContaining(REFUSAL);
-            }
+            // a cluster of one on loopback: the replica starts, its grid member included
+            new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=" + freePort(),
+                    "--gateway.cluster.enabled=true", "--gateway.cluster.port=" + freePort(),
+                    "--gateway.cluster.address=127.0.0.1", "--gateway.cluster.name=" + schema,
+                    "--gateway.data-dir=" + this.parent.resolve("data"),
+                    "--gateway.registry.master-key=" + MASTER_KEY, "--spring.datasource.url=" + url,
+                    "--spring.datasource.username=postgres", "--spring.flyway.schemas=" + schema)
+                .close();
             assertThat(output).doesNotContain(REFUSAL);
             try (Connection connection = DriverManager.getConnection(url, "postgres", "")) {
                 JdbcClient jdbc = JdbcClient.create(new SingleConnectionDataSource(connection, true));
@@ -93,6 +94,15 @@ class ClusterDatabaseRuleIntegrationTests {
                     "")) {
                 connection.createStatement().execute("drop schema if exists " + schema + " cascade");
             }
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
         }
     }
 
