@@ -92,6 +92,8 @@ class ClusterConfiguration {
             config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
             config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
             config.setProperty("hazelcast.wait.seconds.before.join", "1");
+            // the grid's periodic INFO line on memory and load: the gateway's metrics and health say what matters
+            config.setProperty("hazelcast.health.monitoring.level", "OFF");
             config.getJetConfig().setEnabled(false);
             // a lite member owns no partitions: it joins at start and takes its share once it can serve (see
             // ClusterOwnership), so that no request is forwarded to a replica whose web server is not up yet
@@ -102,7 +104,9 @@ class ClusterConfiguration {
                 .setAttribute(ClusterOwnership.HTTP_PORT_ATTRIBUTE, Integer.toString(httpPort));
             NetworkConfig network = config.getNetworkConfig().setPort(cluster.port()).setPortAutoIncrement(false);
             if (StringUtils.hasText(cluster.address())) {
+                // advertised to the others, and the interface the member listens on
                 network.setPublicAddress(cluster.address());
+                config.setProperty("hazelcast.local.localAddress", cluster.address());
             }
             JoinConfig join = network.getJoin();
             join.getMulticastConfig().setEnabled(false);

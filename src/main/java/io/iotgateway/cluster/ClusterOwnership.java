@@ -149,9 +149,26 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
         return owner != null && owner.localMember();
     }
 
-    /** The member that owns the device, or {@code null} while its partition has none (a move under way). */
+    /**
+     * The member that owns the device, or {@code null} while its partition has none (a move under way, or no member
+     * has taken its share yet).
+     */
     @Nullable Member ownerMember(DeviceId device) {
+        if (!hasDataMembers()) {
+            // asking would make the grid try (and warn) to assign partitions with no member to take them
+            return null;
+        }
         return this.partitions.getPartition(device.toString()).getOwner();
+    }
+
+    /** Whether some member, this one or another, has taken its share of the devices (is no lite member). */
+    boolean hasDataMembers() {
+        return this.hazelcast.getCluster().getMembers().stream().anyMatch(member -> !member.isLiteMember());
+    }
+
+    /** Whether this member has taken its share (it is a lite member until the application is ready). */
+    boolean takesShare() {
+        return !this.hazelcast.getCluster().getLocalMember().isLiteMember();
     }
 
     static String replicaOf(Member member) {
@@ -247,7 +264,7 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
      * this replica is in a minority.
      */
     List<DeviceId> devicesToTakeOver() {
-        if (inMinority()) {
+        if (!takesShare() || inMinority()) {
             return List.of();
         }
         Set<String> members = memberIds();
@@ -267,12 +284,18 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
 
     /** How many devices' connections this replica holds, as the grid records it. */
     int heldLocally() {
+        if (!takesShare()) {
+            return 0;
+        }
         return this.holders.localKeySet(Predicates.equal("this", this.localId)).size();
     }
 
     /** How many partitions, of all, this member owns. */
     int ownedPartitions() {
         Member local = this.hazelcast.getCluster().getLocalMember();
+        if (local.isLiteMember()) {
+            return 0;
+        }
         return (int) this.partitions.getPartitions().stream().filter(p -> local.equals(p.getOwner())).count();
     }
 
@@ -298,7 +321,7 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
 
     /** Whether this member is running in a cluster, at least a majority of it, and owns its share of it. */
     boolean ownsItsShare() {
-        if (!this.hazelcast.getLifecycleService().isRunning() || inMinority()) {
+        if (!this.hazelcast.getLifecycleService().isRunning() || !takesShare() || inMinority()) {
             return false;
         }
         int members = this.hazelcast.getCluster().getMembers().size();

@@ -72,7 +72,7 @@ final class ClusterReconciler implements SmartLifecycle {
 
     void reconcile() {
         try {
-            if (!this.hazelcast.getLifecycleService().isRunning()) {
+            if (!this.hazelcast.getLifecycleService().isRunning() || !this.ownership.takesShare()) {
                 return;
             }
             Set<Integer> gained = countMigrations();
