@@ -83,6 +83,9 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
 
     private final Counter handOvers;
 
+    // the application is ready: this member may take its share of the devices
+    private volatile boolean ready;
+
     // members that left without saying so (crashed, or cut off), and when
     private final Map<UUID, Instant> failed = new ConcurrentHashMap<>();
 
@@ -122,14 +125,23 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
      */
     @EventListener(ApplicationReadyEvent.class)
     void takeShare() {
-        Member local = this.hazelcast.getCluster().getLocalMember();
-        if (local.isLiteMember()) {
-            this.hazelcast.getCluster().promoteLocalLiteMember();
-            log.info("Replica " + this.replica + " takes its share of the devices; members: " + memberReplicas());
-        }
+        this.ready = true;
+        takeShareIfReady();
         // load the grid's map classes here, on one thread, not in many request threads at once
         this.holders.get("");
         ownerMember(DeviceId.parse("warmUp", "warm-up"));
+    }
+
+    /**
+     * Promotes this lite member once the application is ready; again after a merge that followed a network
+     * partition, which rejoins the member as its configuration made it (lite). Called by every sweep.
+     */
+    void takeShareIfReady() {
+        Member local = this.hazelcast.getCluster().getLocalMember();
+        if (this.ready && local.isLiteMember()) {
+            this.hazelcast.getCluster().promoteLocalLiteMember();
+            log.info("Replica " + this.replica + " takes its share of the devices; members: " + memberReplicas());
+        }
     }
 
     @Override

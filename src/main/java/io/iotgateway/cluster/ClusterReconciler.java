@@ -72,7 +72,11 @@ final class ClusterReconciler implements SmartLifecycle {
 
     void reconcile() {
         try {
-            if (!this.hazelcast.getLifecycleService().isRunning() || !this.ownership.takesShare()) {
+            if (!this.hazelcast.getLifecycleService().isRunning()) {
+                return;
+            }
+            this.ownership.takeShareIfReady();
+            if (!this.ownership.takesShare()) {
                 return;
             }
             Set<Integer> gained = countMigrations();
