@@ -35,6 +35,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 /**
  * Who owns each device, from the grid: the owner of the device id's partition owns the device. Partitions move when
@@ -124,12 +126,26 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
      * started): until then it is a lite member, which owns no partitions, so no request is forwarded to it.
      */
     @EventListener(ApplicationReadyEvent.class)
+    @Order(Ordered.HIGHEST_PRECEDENCE)
     void takeShare() {
         this.ready = true;
         takeShareIfReady();
-        // load the grid's map classes here, on one thread, not in many request threads at once
-        this.holders.get("");
-        ownerMember(DeviceId.parse("warmUp", "warm-up"));
+        loadClasses();
+    }
+
+    /**
+     * Runs every grid operation the pool's virtual threads use (claims, releases, hand-overs) once, on this platform
+     * thread: a virtual thread that loads a class is pinned to its carrier, and a hand-over or a shutdown runs them
+     * in many virtual threads at once (see PahoClasses).
+     */
+    private void loadClasses() {
+        String probe = "warmUp/" + this.localId;
+        this.holders.putIfAbsent(probe, this.localId);
+        this.holders.replace(probe, this.localId, "");
+        this.holders.replace(probe, "", this.localId);
+        this.holders.remove(probe, this.localId);
+        this.holders.localKeySet(Predicates.equal("this", this.localId));
+        ownsLocally(DeviceId.parse("warmUp", "warm-up"));
     }
 
     /**

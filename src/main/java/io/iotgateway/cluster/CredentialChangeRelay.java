@@ -35,7 +35,9 @@ final class CredentialChangeRelay {
         this.events = events;
         this.changes.addMessageListener(message -> {
             if (!message.getPublishingMember().localMember()) {
-                relay(parse(message.getMessageObject()));
+                DeviceCredentialsChanged change = parse(message.getMessageObject());
+                // closing the stale connection waits for the broker: not on the grid's event thread
+                Thread.ofVirtual().name("credential-change-relay").start(() -> relay(change));
             }
         });
     }

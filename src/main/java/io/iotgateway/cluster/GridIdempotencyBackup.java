@@ -14,6 +14,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+
 /**
  * The idempotency answers in the grid, each in its device's partition: on the device's owner, with a backup on
  * another member, so that they move with the device (a hand-over) and survive its owner (a crash). Only requests
@@ -29,6 +34,15 @@ final class GridIdempotencyBackup implements IdempotencyBackup {
 
     GridIdempotencyBackup(HazelcastInstance hazelcast) {
         this.answers = hazelcast.getMap(ANSWERS);
+    }
+
+    /** Loads the map's classes on one platform thread, after the member took its share (see ClusterOwnership). */
+    @EventListener(ApplicationReadyEvent.class)
+    @Order(Ordered.HIGHEST_PRECEDENCE + 1)
+    void loadClasses() {
+        DeviceId probe = DeviceId.parse("warmUp", "warm-up");
+        this.answers.set(key(probe, "warm-up", "warm-up"), "", 1, TimeUnit.SECONDS);
+        this.answers.get(key(probe, "warm-up", "warm-up"));
     }
 
     @Override
