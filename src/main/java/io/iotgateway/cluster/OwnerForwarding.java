@@ -1,7 +1,9 @@
 package io.iotgateway.cluster;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,8 +27,11 @@ import io.iotgateway.web.ProblemType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
@@ -119,7 +124,15 @@ final class OwnerForwarding extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        forward(request, response, device, owner);
+        // not closed: the controller reads on when the body is too large
+        byte[] body = request.getInputStream().readNBytes((int) this.maxBody + 1);
+        if (body.length > this.maxBody) {
+            // a body of undeclared length (chunked) that is too large: the controller here answers as the owner
+            // would, its checks of the device, QoS and topic first, then 413, the same problem word for word
+            chain.doFilter(new BodyReadAgain(request, body), response);
+            return;
+        }
+        forward(request, response, device, owner, body);
     }
 
     private static @Nullable DeviceId deviceOf(HttpServletRequest request) {
@@ -137,15 +150,9 @@ final class OwnerForwarding extends OncePerRequestFilter {
         }
     }
 
-    private void forward(HttpServletRequest request, HttpServletResponse response, DeviceId device, Member owner)
-            throws IOException {
+    private void forward(HttpServletRequest request, HttpServletResponse response, DeviceId device, Member owner,
+            byte[] body) throws IOException {
         String replica = ClusterOwnership.replicaOf(owner);
-        byte[] body = readBody(request);
-        if (body == null) {
-            this.problems.write(request, response, new GatewayException(ProblemType.PAYLOAD_TOO_LARGE,
-                    "The body is more than " + this.maxBody + " bytes; the limit is " + this.maxBody + " bytes."));
-            return;
-        }
         HttpRequest.Builder forwarded = HttpRequest.newBuilder(ownerUri(owner, request))
             .timeout(this.timeout)
             .method(request.getMethod(), (body.length > 0) ? HttpRequest.BodyPublishers.ofByteArray(body)
@@ -203,14 +210,6 @@ final class OwnerForwarding extends OncePerRequestFilter {
         response.getOutputStream().write(answer.body());
     }
 
-    /** The body, at most {@code maxBody} bytes; {@code null} when there is more. */
-    private byte @Nullable [] readBody(HttpServletRequest request) throws IOException {
-        try (InputStream in = request.getInputStream()) {
-            byte[] body = in.readNBytes((int) this.maxBody + 1);
-            return (body.length > this.maxBody) ? null : body;
-        }
-    }
-
     private static URI ownerUri(Member owner, HttpServletRequest request) {
         String host = owner.getAddress().getHost();
         if (host.indexOf(':') >= 0) {
@@ -221,6 +220,67 @@ final class OwnerForwarding extends OncePerRequestFilter {
         // the raw, still encoded path and query: the owner decodes them as this replica did
         return URI.create("http://" + host + ":" + port + request.getRequestURI() + ((query != null) ? "?" + query
                 : ""));
+    }
+
+    /**
+     * The request with the part of its body read already put back before the rest of it, for the input stream the
+     * controllers read (the original's reader would refuse: its stream has been taken).
+     */
+    private static final class BodyReadAgain extends HttpServletRequestWrapper {
+
+        private final ServletInputStream body;
+
+        BodyReadAgain(HttpServletRequest request, byte[] read) throws IOException {
+            super(request);
+            this.body = new ReadAgainInputStream(
+                    new SequenceInputStream(new ByteArrayInputStream(read), request.getInputStream()));
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            return this.body;
+        }
+    }
+
+    private static final class ReadAgainInputStream extends ServletInputStream {
+
+        private final InputStream in;
+
+        private boolean finished;
+
+        ReadAgainInputStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int read = this.in.read();
+            this.finished = read < 0;
+            return read;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int read = this.in.read(buffer, offset, length);
+            this.finished = read < 0;
+            return read;
+        }
+
+        @Override
+        public boolean isFinished() {
+            return this.finished;
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+            // the controllers read the body blocking, on their own thread
+            throw new UnsupportedOperationException("Only blocking reads of a body read again");
+        }
     }
 
     private static GatewayException unavailable(DeviceId device, String detail) {
