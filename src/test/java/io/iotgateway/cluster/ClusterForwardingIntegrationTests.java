@@ -28,12 +28,15 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -51,6 +54,7 @@ import static org.awaitility.Awaitility.await;
  * elsewhere.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(OutputCaptureExtension.class)
 class ClusterForwardingIntegrationTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -100,8 +104,10 @@ class ClusterForwardingIntegrationTests {
     private static String unknown;
 
     @BeforeAll
-    static void startReplicasAndRegisterDevicesOfReplicaA() throws Exception {
+    static void startReplicasAndRegisterDevicesOfReplicaA(CapturedOutput output) throws Exception {
         InProcessCluster replicas = cluster.get();
+        // a, the first, was a cluster of lite members only until it took its share: nobody asked it for owners
+        assertThat(output).as("the replicas' start").doesNotContain("No member group is available");
         List<String> ofA = CANDIDATES.stream()
             .filter(device -> replicas.ownerOf(DeviceId.parse(PRODUCT, device)).equals("a"))
             .toList();
