@@ -193,6 +193,14 @@ final class DeviceConnection {
                 .retryAfter(RETRY_SOON);
         }
         ConnectionState state = this.history.state();
+        if (state == ConnectionState.CONNECTING && this.gate.backgroundLoginUnderWay()
+                && this.history.lastConnectedAt() == null) {
+            // the first login, ahead of traffic (the warm-up, or a take-over in a cluster): nothing was lost
+            throw new GatewayException(ProblemType.DEVICE_BUSY, "Device " + this.device + " is being connected to "
+                    + "the IoT Platform ahead of traffic. Nothing was published.")
+                .retryAfter(RETRY_SOON)
+                .with("device", this.device.toString());
+        }
         if (state == ConnectionState.DISCONNECTED
                 || (state == ConnectionState.CONNECTING && this.gate.backgroundLoginUnderWay())) {
             throw reconnectingNow();
