@@ -110,11 +110,13 @@ final class ClusterReport {
             }
             double share = median(rounds(size, false), ClusterReport::forwardedShare);
             double extra = single ? delta(size) - delta(1) : delta(size);
+            double extraCompiled = single ? compiledDelta(size) - compiledDelta(1) : compiledDelta(size);
             line(String.format(Locale.ROOT, "- %d replicas: %.0f %% of the requests forwarded; %+.0f µs per message "
                     + "over %s, so about **%.0f µs of CPU per forwarded message** (the extra HTTP hop: the forwarding "
-                    + "replica's client and the owner's second request)", size, share * 100, extra,
+                    + "replica's request and client, the owner's second request); without the JIT compiler's "
+                    + "threads %+.0f µs per message, %.0f µs per forwarded one.", size, share * 100, extra,
                     single ? "the 1-replica cluster" : "the plain gateway (no 1-replica figure in this run)",
-                    extra / share));
+                    extra / share, extraCompiled, extraCompiled / share));
         }
         Result paho = this.results.get("a.max");
         if (paho != null) {
@@ -149,8 +151,9 @@ final class ClusterReport {
             .toList();
         line("Where the servers' CPU went, by thread group (the thread's name without its numbers, from "
                 + "`/proc/<pid>/task`, summed over the replicas): µs per message, medians over the rounds; groups "
-                + "under 5 µs/msg everywhere left out. `C1`/`C2 CompilerThre` is the JIT compiler, still at work "
-                + "in a replica that joined " + this.options.warmup.toSeconds() + " s before.");
+                + "under 5 µs/msg everywhere left out. `C1 CompilerThre` and `C2 CompilerThre` are the JIT "
+                + "compiler, still at work in a replica that joined " + this.options.warmup.toSeconds()
+                + " s before.");
         line();
         line("| Thread group | " + String.join(" | ", columns) + " |");
         line("|---|" + "---|".repeat(columns.size()));
@@ -175,6 +178,19 @@ final class ClusterReport {
 
     private interface Pair {
         double of(Result cluster, Result plain);
+    }
+
+    /** The median over the rounds of cluster − plain CPU µs/msg, both without the JIT compiler's threads. */
+    private double compiledDelta(int size) {
+        return pairedMedian(size, (c, p) -> (serverUs(c) - compilerUs(c)) - (serverUs(p) - compilerUs(p)));
+    }
+
+    /** The JIT compiler threads' CPU per message. */
+    private static double compilerUs(Result r) {
+        return r.cpuUsPerMessage(r.facts.threadCpu.entrySet().stream()
+            .filter(group -> group.getKey().matches("C[12] Comp.*"))
+            .mapToLong(Map.Entry::getValue)
+            .sum());
     }
 
     /** The median over the rounds of cluster − plain CPU µs/msg. */

@@ -11,10 +11,10 @@ import java.util.stream.Stream;
 
 /**
  * The CPU time of the threads of some processes, summed by thread group, read from {@code /proc/<pid>/task/*}: a
- * group is the thread's name (at most 15 characters there) without its numbers, e.g. {@code C2 CompilerThre} for
- * the JIT compiler threads, {@code ForkJoinPool} for the virtual threads' carriers, {@code HttpClient-Wo} for the
- * JDK client's workers, {@code hz.iot-gateway} for Hazelcast's. Says where a cluster's extra CPU goes (issue 15),
- * and how much of a window the JIT compiler still took.
+ * group is the thread's name (at most 15 characters there) without the numbers that tell the threads of a group
+ * apart, e.g. {@code C2 CompilerThre} for the JIT compiler threads, {@code ForkJoinPool} for the virtual threads'
+ * carriers, {@code HttpClient-Wo} for the JDK client's workers, {@code hz.iot-gateway} for Hazelcast's. Says where
+ * a cluster's extra CPU goes (issue 15), and how much of a window the JIT compiler still took.
  */
 final class ThreadCpu {
 
@@ -51,7 +51,10 @@ final class ThreadCpu {
     }
 
     static String group(String threadName) {
-        String group = threadName.replaceAll("[0-9]", "").replaceAll("[-#_. ]{2,}", "-").replaceAll("[-#_. ]+$", "");
+        // the numbers that tell threads of a group apart (a "C2" or "G1" of the name itself stays)
+        String group = threadName.replaceAll("(?<=[-#_. ])[0-9]+|[0-9]+$", "")
+            .replaceAll("[-#_. ]{2,}", "-")
+            .replaceAll("[-#_. ]+$", "");
         return group.isEmpty() ? threadName : group;
     }
 
