@@ -32,7 +32,7 @@ devices (all connected at once). Prints a Markdown report and writes it to bench
   --pub-messages P         messages of the mosquitto_pub baseline (default 200, 2 processes at a time)
   --server-jvm "FLAGS"     JVM flags of the gateway and the HTTP ceiling (default "-Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError")
   --gateway-arg ARG        extra argument for the gateway, e.g. --gateway-arg --gateway.mqtt.keep-alive=600s (repeatable)
-  --skip LIST              comma-separated: a,b,c,gateway,paired,ablation,big
+  --skip LIST              comma-separated: a,b,c,gateway,paired,ablation,big,cluster
   --paired R               rounds of the paired scenario: the gateway and (b) up at once, measured in turns over
                            the same window, R times (default 3; 0 leaves it out)
   --generator wrk|java     load generator of the paired and ablation rounds (default wrk when installed, else java
@@ -43,6 +43,12 @@ devices (all connected at once). Prints a Markdown report and writes it to bench
                            measured in --paired rounds with (b) and the full gateway
   --async-profile          one more wrk round of the paired rounds' gateway recorded with async-profiler (CPU,
                            kernel and JVM frames): flame graph in the run's folder, top frames in the report
+  --replicas LIST          issue 15: cluster sizes, e.g. 1,2,3: one cluster on a shared PostgreSQL registry grows
+                           through them (a process per replica on this machine), each size measured in --paired rounds
+                           in turns with the plain gateway (no cluster); the load spread over the replicas, CPU per
+                           message summed over them, the forwarded share from their counters (default: none)
+  --postgres HOST:PORT     the PostgreSQL server (trust auth, user postgres, psql on the PATH) where --replicas creates
+                           and drops its database (default 127.0.0.1:5432)
   --jar PATH               measure this gateway jar (no build)
   --rev REV                measure a committed revision: git archive REV, built under bench/target/rev-<sha>/
   --results DIR            where the report goes (default bench/results; with --quick, the run's log folder)

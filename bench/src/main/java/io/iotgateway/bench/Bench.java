@@ -13,9 +13,10 @@ import java.util.stream.Stream;
 /**
  * The benchmark of issue 6, one run: starts a local mosquitto, measures the baselines (a) direct Paho, (b) a
  * trivial Spring MVC endpoint and (c) {@code mosquitto_pub} per message, then the gateway with N devices
- * (cold path, throughput, latency at a fixed rate) and with M devices (all connected at once), and writes a
- * Markdown report. Every process it starts it stops again, also when it is interrupted. Started by bench/run.sh,
- * which builds everything and passes the gateway jar; see docs/performance.md.
+ * (cold path, throughput, latency at a fixed rate) and with M devices (all connected at once), with
+ * {@code --replicas} the gateway as a cluster of several replicas (issue 15), and writes a Markdown report. Every
+ * process it starts it stops again, also when it is interrupted. Started by bench/run.sh, which builds everything
+ * and passes the gateway jar; see docs/performance.md.
  */
 public final class Bench {
 
@@ -87,8 +88,14 @@ public final class Bench {
         phase("c", "(c) mosquitto_pub", baselines::mosquittoPub);
         phase("gateway", "gateway, " + o.devices + " devices", new GatewayScenarios(rig)::run);
         phase("paired", "paired rounds, gateway and (b)", new PairedRounds(rig)::run);
-        phase("ablation", "ablation rounds, " + o.ablate, new Ablation(rig)::run);
+        // parts that are off unless asked for: without them, no wait for an idle machine either
+        if (!o.ablate.isEmpty()) {
+            phase("ablation", "ablation rounds, " + o.ablate, new Ablation(rig)::run);
+        }
         phase("big", "gateway, " + o.bigDevices + " devices", new ScaleScenarios(rig)::run);
+        if (!o.replicas.isEmpty()) {
+            phase("cluster", "replicas " + o.replicas + ", " + o.devices + " devices", new ClusterScenarios(rig)::run);
+        }
     }
 
     private interface Part {

@@ -1,21 +1,29 @@
 package io.iotgateway.bench;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads the server under test (gateway or HTTP ceiling), the broker and the load generator itself at the start
- * and the end of a measured window, and puts the differences into the {@link Result}.
+ * Reads the servers under test (a gateway, the HTTP ceiling, or every replica of a cluster), the broker and the
+ * load generator itself at the start and the end of a measured window, and puts the differences into the
+ * {@link Result}.
  *
- * @param serverPid the process that answers the load, or 0 when the load generator talks to the broker itself
+ * @param serverPids the processes that answer the load, their CPU summed; empty when the load generator talks to
+ * the broker itself
  * @param brokerPid mosquitto
  */
-record Meter(long serverPid, long brokerPid) {
+record Meter(List<Long> serverPids, long brokerPid) {
+
+    /** @param serverPid the process that answers the load, or 0 when the load generator talks to the broker itself */
+    Meter(long serverPid, long brokerPid) {
+        this((serverPid > 0) ? List.of(serverPid) : List.of(), brokerPid);
+    }
 
     record Snapshot(ProcStat server, ProcStat broker, ProcStat self, long machineBusyMillis, long nanos) {
     }
 
     Snapshot snapshot() {
-        return new Snapshot(ProcStat.read(this.serverPid), ProcStat.read(this.brokerPid), ProcStat.self(),
+        return new Snapshot(ProcStat.sum(this.serverPids), ProcStat.read(this.brokerPid), ProcStat.self(),
                 ProcStat.machineBusyMillis(), System.nanoTime());
     }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The command line of one run, with the defaults of a full run (bench/run.sh --help lists the options; run.sh
@@ -68,6 +69,15 @@ final class Options {
 
     /** Records the full gateway of the paired rounds with async-profiler in one more wrk round. */
     boolean asyncProfile;
+
+    /**
+     * Cluster sizes of the replicas scenario (issue 15), ascending: one cluster grows through them; empty: no
+     * replicas scenario.
+     */
+    List<Integer> replicas = new ArrayList<>();
+
+    /** The PostgreSQL server (trust auth, user postgres) where the replicas scenario creates its shared registry. */
+    String postgres = "127.0.0.1:5432";
 
     Duration connectTimeout = Duration.ofSeconds(240);
 
@@ -156,6 +166,13 @@ final class Options {
             case "--generator" -> this.generator = args[++i];
             case "--wrk-threads" -> this.wrkThreads = Integer.parseInt(args[++i]);
             case "--ablate" -> this.ablate.addAll(List.of(args[++i].split(",")));
+            case "--replicas" -> this.replicas = Stream.of(args[++i].split(","))
+                .map(String::trim)
+                .map(Integer::parseInt)
+                .distinct()
+                .sorted()
+                .toList();
+            case "--postgres" -> this.postgres = args[++i];
             case "--ablation-jar" -> this.ablationJar = Path.of(args[++i]).toAbsolutePath();
             case "--devices" -> this.devices = Integer.parseInt(args[++i]);
             case "--big-devices" -> this.bigDevices = Integer.parseInt(args[++i]);
@@ -204,6 +221,9 @@ final class Options {
         }
         if (!this.ablate.isEmpty() && (this.ablationJar == null || !Files.isRegularFile(this.ablationJar))) {
             throw new IllegalArgumentException("--ablate needs --ablation-jar (run.sh builds it)");
+        }
+        if (this.replicas.stream().anyMatch(count -> count < 1 || count > 9)) {
+            throw new IllegalArgumentException("--replicas must list cluster sizes from 1 to 9, e.g. 1,2,3");
         }
         if (this.devices < 1 || this.bigDevices < 1 || this.rate <= 0 || this.payload < 0 || this.concurrency < 1) {
             throw new IllegalArgumentException("devices, rate and concurrency must be positive");

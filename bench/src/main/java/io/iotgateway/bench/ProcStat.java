@@ -3,6 +3,7 @@ package io.iotgateway.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One reading of a process from {@code /proc}: CPU time (user + system, from {@code /proc/<pid>/stat}), resident
@@ -68,6 +69,36 @@ record ProcStat(long cpuMillis, long childrenCpuMillis, long rssKb, long hwmKb, 
         catch (IOException | RuntimeException ex) {
             return -1;
         }
+    }
+
+    /**
+     * The processes together (the replicas of a cluster): CPU, memory and threads summed; {@link #NONE} when there
+     * are none or one cannot be read, so that a window never counts a part of the servers.
+     */
+    static ProcStat sum(List<Long> pids) {
+        if (pids.isEmpty()) {
+            return NONE;
+        }
+        if (pids.size() == 1) {
+            return read(pids.get(0));
+        }
+        long cpu = 0;
+        long children = 0;
+        long rss = 0;
+        long hwm = 0;
+        int threads = 0;
+        for (long pid : pids) {
+            ProcStat one = read(pid);
+            if (!one.present()) {
+                return NONE;
+            }
+            cpu += one.cpuMillis;
+            children += one.childrenCpuMillis;
+            rss += one.rssKb;
+            hwm += one.hwmKb;
+            threads += one.threads;
+        }
+        return new ProcStat(cpu, children, rss, hwm, threads);
     }
 
     static ProcStat self() {

@@ -73,6 +73,7 @@ final class Report {
         throughput();
         paired();
         this.out.append(new AblationReport(this.options, this.findings).markdown());
+        this.out.append(new ClusterReport(this.options, this.findings).markdown());
         fixedRate();
         coldPath();
         scale();

@@ -32,6 +32,12 @@ final class RunFacts {
     /** The full gateway's top frames in async-profiler's round of the paired rounds (--async-profile), Markdown. */
     Optional<String> asyncProfile = Optional.empty();
 
+    /**
+     * The replicas scenario (issue 15), by cluster size: how the devices spread over the replicas once the cluster
+     * had settled, e.g. "r1 498, r2 502 connected, 6.2 s after the last replica was ready".
+     */
+    final Map<Integer, String> clusterSpread = new LinkedHashMap<>();
+
     /** The M-device gateway's memory at the end, after a full GC. */
     Optional<GatewayProcess.LiveHeap> bigHeap = Optional.empty();
 }

@@ -56,6 +56,22 @@ final class ScenarioFacts {
         }
     }
 
+    /** The servers' CPU in the window by thread group ({@link ThreadCpu}), in milliseconds; empty when not read. */
+    Map<String, Long> threadCpu = Map.of();
+
+    /** A cluster's window: requests its replicas forwarded to the devices' owners (issue 15); empty elsewhere. */
+    Optional<Forwarded> forwarded = Optional.empty();
+
+    /**
+     * What the replicas' {@code gateway.cluster.forwarded} counters moved by in a window, summed over the replicas.
+     *
+     * @param answered forwarded and answered by the owner (whatever its status)
+     * @param failed forwarded but answered 503 {@code owner-unavailable} or 504 {@code owner-timeout} by the replica
+     * that forwarded
+     */
+    record Forwarded(long answered, long failed) {
+    }
+
     /** The facts other than the mode, by label. */
     Map<String, String> listed() {
         Map<String, String> listed = new TreeMap<>();
@@ -76,6 +92,8 @@ final class ScenarioFacts {
         this.warmUpSwitch.ifPresent(warmUpSwitch -> listed.put("warm-up", warmUpSwitch));
         this.connectedAfter.ifPresent(connected -> listed.put("connected after", Integer.toString(connected)));
         this.warmUp.ifPresent(warmUp -> listWarmUp(warmUp, listed));
+        this.forwarded.ifPresent(forwarded -> listed.put("forwarded to the owner", forwarded.answered()
+                + ((forwarded.failed() > 0) ? " (" + forwarded.failed() + " failed)" : "")));
         return listed;
     }
 
