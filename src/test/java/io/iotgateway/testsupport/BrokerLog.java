@@ -131,6 +131,11 @@ public final class BrokerLog {
         return countByDevice(this.doubleLogins, DoubleLogin::device);
     }
 
+    /** Device to its number of double logins at or after {@code line}. */
+    public Map<String, Integer> doubleLoginsByDeviceSince(int line) {
+        return countByDevice(doubleLoginsSince(line), DoubleLogin::device);
+    }
+
     /** The device logins still open at the end of the log, by device, oldest first. */
     public Map<String, List<Login>> openLoginsByDevice() {
         Map<String, List<Login>> byDevice = new TreeMap<>();

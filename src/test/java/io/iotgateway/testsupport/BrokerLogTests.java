@@ -135,6 +135,7 @@ class BrokerLogTests {
         assertThat(log.doubleLoginsSince(2)).singleElement()
             .satisfies((twice) -> assertThat(twice.openClientIds())
                 .containsExactly("a1Prod.dev-1|securemode=3,timestamp=2|"));
+        assertThat(log.doubleLoginsByDeviceSince(2)).isEqualTo(Map.of("a1Prod/dev-1", 1));
         assertThat(log.loginsSince(3)).hasSize(1);
     }
 
