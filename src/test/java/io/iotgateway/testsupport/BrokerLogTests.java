@@ -4,6 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -28,7 +32,7 @@ class BrokerLogTests {
 
     private MosquittoBroker broker;
 
-    private final List<MqttClient> clients = new ArrayList<>();
+    private final List<MqttClient> clients = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void startBroker() {
@@ -119,6 +123,25 @@ class BrokerLogTests {
     }
 
     @Test
+    void platformKicksEveryOlderLoginOfABurst() throws Exception {
+        int devices = 20;
+        try (PlatformKicks platform = PlatformKicks.start(this.broker)) {
+            List<MqttClient> older = loginAll(devices, 1);
+            List<MqttClient> newer = loginAll(devices, 2);
+
+            await().atMost(TIMEOUT).until(() -> older.stream().noneMatch(MqttClient::isConnected));
+            BrokerLog log = awaitLog((read) -> read.kicks().size() == devices);
+
+            assertThat(newer).allSatisfy((client) -> assertThat(client.isConnected()).isTrue());
+            assertThat(platform.kicks()).isEqualTo(devices);
+            assertThat(platform.failure()).isNull();
+            assertThat(log.kicksByDevice()).hasSize(devices).allSatisfy((device, kicks) -> assertThat(kicks).isOne());
+            assertThat(log.openLoginsByDevice()).hasSize(devices)
+                .allSatisfy((device, open) -> assertThat(open).hasSize(1));
+        }
+    }
+
+    @Test
     void positionsCountOnlyWhatCameLaterAndALineBeingWrittenWaits() {
         String text = """
                 2026-12-04T18:45:33: New client connected from 127.0.0.1:1 as a1Prod.dev-1|securemode=3,timestamp=1| (p2, c1, k300, u'dev-1&a1Prod').
@@ -164,6 +187,22 @@ class BrokerLogTests {
         client.connect(options);
         this.clients.add(client);
         return client;
+    }
+
+    /** Logs devices {@code dev-0} onwards in at once, as a member taking over a failed one's devices does. */
+    private List<MqttClient> loginAll(int devices, long timestamp) throws Exception {
+        List<Future<MqttClient>> logins = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < devices; i++) {
+                String name = "dev-" + i;
+                logins.add(executor.submit(() -> login(clientId("a1Prod", name, timestamp), name + "&a1Prod")));
+            }
+        }
+        List<MqttClient> clients = new ArrayList<>();
+        for (Future<MqttClient> login : logins) {
+            clients.add(login.get());
+        }
+        return clients;
     }
 
     private static String clientId(String productKey, String deviceName, long timestamp) {
