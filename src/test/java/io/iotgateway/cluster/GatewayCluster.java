@@ -32,15 +32,17 @@ import io.iotgateway.testsupport.PostgresDatabase;
 import org.awaitility.core.ConditionTimeoutException;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.FileSystemUtils;
+
 import static org.awaitility.Awaitility.await;
 
 /**
- * Gateway replicas as separate JVMs (the packaged jar) around one real broker and one registry, for the cluster
- * tests: a mosquitto process on a free port that logs every login, kept to one connection per device as the
- * platform does ({@link PlatformKicks}); a subscriber to {@code #} on it that records what the broker received; a
- * fresh PostgreSQL database; secrets made for the run. Each replica has a fixed slot (HTTP port, member port), so
- * the static member list stays right across restarts; a slot can be started again under another name (a fresh
- * replica).
+ * Gateway replicas as separate JVMs (the packaged jar, extracted and with an AOT cache as {@link FastStartGateway}
+ * prepares it) around one real broker and one registry, for the cluster tests: a mosquitto process on a free port
+ * that logs every login, kept to one connection per device as the platform does ({@link PlatformKicks}); a
+ * subscriber to {@code #} on it that records what the broker received; a fresh PostgreSQL database; secrets made for
+ * the run. Each replica has a fixed slot (HTTP port, member port), so the static member list stays right across
+ * restarts; a slot can be started again under another name (a fresh replica).
  * <p>
  * The replicas a load balancer would send requests to are those {@linkplain #inRotation() in rotation}: a replica
  * leaves it before it is stopped, killed or frozen (a Service drops an endpoint about then) and comes back once its
@@ -56,13 +58,13 @@ final class GatewayCluster implements AutoCloseable {
 
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
+    static final Duration TRAINING_TIMEOUT = Duration.ofSeconds(180);
+
     private static final Pattern OWNER = Pattern.compile("\"owner\"\\s*:\\s*\"([^\"]*)\"");
 
     private final Path jar;
 
     private final Path output;
-
-    private final boolean clustered;
 
     private final ReplicaSecrets secrets = new ReplicaSecrets();
 
@@ -74,6 +76,10 @@ final class GatewayCluster implements AutoCloseable {
 
     private final List<String> extraArguments;
 
+    private @Nullable FastStartGateway fastStart;
+
+    private @Nullable Duration training;
+
     private @Nullable PostgresDatabase database;
 
     private @Nullable MosquittoBroker broker;
@@ -82,11 +88,9 @@ final class GatewayCluster implements AutoCloseable {
 
     private @Nullable MqttTestSubscriber subscriber;
 
-    private GatewayCluster(Path jar, Path output, int slots, boolean clustered, ClusterDevices devices,
-            List<String> extraArguments) {
+    private GatewayCluster(Path jar, Path output, int slots, ClusterDevices devices, List<String> extraArguments) {
         this.jar = jar;
         this.output = output;
-        this.clustered = clustered;
         this.devices = devices;
         this.extraArguments = List.copyOf(extraArguments);
         List<Slot> all = new ArrayList<>();
@@ -109,25 +113,48 @@ final class GatewayCluster implements AutoCloseable {
     }
 
     /**
-     * Starts the broker, its subscriber and the database; no replica yet.
-     * @param clustered whether replicas run with {@code gateway.cluster.enabled=true} and the member list
+     * Starts the broker, its subscriber and the database, and prepares the gateway's fast start (trained once per
+     * packaged jar); no replica yet. {@code output} starts empty: what an earlier run left there goes. Every replica
+     * runs with {@code gateway.cluster.enabled=true} and the slots' member ports as its member list.
      * @param extraArguments more gateway arguments for every replica
      */
-    static GatewayCluster prepare(Path jar, Path output, int slots, boolean clustered, ClusterDevices devices,
+    static GatewayCluster prepare(Path jar, Path output, int slots, ClusterDevices devices,
             List<String> extraArguments) throws Exception {
+        FileSystemUtils.deleteRecursively(output);
         Files.createDirectories(output);
-        GatewayCluster cluster = new GatewayCluster(jar, output, slots, clustered, devices, extraArguments);
+        GatewayCluster cluster = new GatewayCluster(jar, output, slots, devices, extraArguments);
         try {
             cluster.database = PostgresDatabase.create("cluster_it");
             cluster.broker = MosquittoBroker.start(MosquittoConfig.anonymous());
             cluster.platformKicks = PlatformKicks.start(cluster.broker);
             cluster.subscriber = MqttTestSubscriber.connect(cluster.broker.uri(), "harness-subscriber", "-", "#");
+            if (FastStartGateway.ENABLED) {
+                cluster.fastStart = FastStartGateway.extract(jar, output.getParent());
+                int memberPort = GatewayProcess.freePort();
+                List<String> arguments = new ArrayList<>(List.of("--server.port=" + GatewayProcess.freePort()));
+                arguments.addAll(cluster.arguments("aot-training", memberPort, "127.0.0.1:" + memberPort));
+                cluster.training = cluster.fastStart.train(JVM_OPTIONS, arguments,
+                        cluster.secrets.environment(ClusterDevices.PRODUCT_KEY), TRAINING_TIMEOUT);
+            }
             return cluster;
         }
         catch (Exception | Error ex) {
             cluster.close();
             throw ex;
         }
+    }
+
+    /**
+     * How long the training of the AOT cache took ({@link FastStartGateway}), or {@code null} when the replicas
+     * start without one or it was there already.
+     */
+    @Nullable Duration aotTraining() {
+        return this.training;
+    }
+
+    /** Whether the replicas start with an AOT cache of the gateway's classes. */
+    boolean startsWithAotCache() {
+        return this.fastStart != null && this.fastStart.hasCache();
     }
 
     ClusterDevices devices() {
@@ -186,23 +213,30 @@ final class GatewayCluster implements AutoCloseable {
         if (slot.isRunning()) {
             throw new IllegalStateException(slot + " is running");
         }
+        String members = this.slots.stream()
+            .map((member) -> "127.0.0.1:" + member.memberPort())
+            .collect(Collectors.joining(","));
+        List<String> arguments = arguments(name, slot.memberPort(), members);
+        Path log = this.output.resolve(name + ".log");
+        FastStartGateway fast = this.fastStart;
+        Path jar = (fast != null) ? fast.jar() : this.jar;
+        List<String> jvmOptions = (fast != null) ? fast.jvmOptions(JVM_OPTIONS) : JVM_OPTIONS;
+        slot.started(name, GatewayProcess.start(jar, slot.httpPort(), jvmOptions, arguments,
+                this.secrets.environment(ClusterDevices.PRODUCT_KEY), log));
+    }
+
+    /** A replica's arguments but its HTTP port: a data directory of its own, the registry, the broker, the member. */
+    private List<String> arguments(String name, int memberPort, String members) {
         Path data = this.output.resolve(name + "-" + System.nanoTime() + "-data");
         List<String> arguments = new ArrayList<>(List.of("--gateway.data-dir=" + data,
                 "--spring.datasource.url=" + require(this.database).jdbcUrl(),
                 "--spring.datasource.username=" + PostgresDatabase.USERNAME,
-                "--gateway.platform.endpoint=" + broker().uri(), "--gateway.mqtt.max-connects-per-second=100"));
-        if (this.clustered) {
-            String members = this.slots.stream()
-                .map((member) -> "127.0.0.1:" + member.memberPort())
-                .collect(Collectors.joining(","));
-            arguments.addAll(List.of("--gateway.cluster.enabled=true", "--gateway.cluster.port=" + slot.memberPort(),
-                    "--gateway.cluster.members=" + members, "--gateway.cluster.address=127.0.0.1",
-                    "--gateway.cluster.replica-name=" + name));
-        }
+                "--gateway.platform.endpoint=" + broker().uri(), "--gateway.mqtt.max-connects-per-second=100",
+                "--gateway.cluster.enabled=true", "--gateway.cluster.port=" + memberPort,
+                "--gateway.cluster.members=" + members, "--gateway.cluster.address=127.0.0.1",
+                "--gateway.cluster.replica-name=" + name));
         arguments.addAll(this.extraArguments);
-        Path log = this.output.resolve(name + ".log");
-        slot.started(name, GatewayProcess.start(this.jar, slot.httpPort(), JVM_OPTIONS, arguments,
-                this.secrets.environment(ClusterDevices.PRODUCT_KEY), log));
+        return arguments;
     }
 
     /**
@@ -296,6 +330,18 @@ final class GatewayCluster implements AutoCloseable {
         Map<String, String> owners = new TreeMap<>();
         answers.forEach((device, answer) -> owners.put(device, answer.resultNow()));
         return owners;
+    }
+
+    /**
+     * Writes the threads of every running replica next to its log, for a failure message; a frozen one gets its
+     * files too, with jcmd's word that it did not answer. Returns the files.
+     */
+    List<Path> dumpThreads(String reason) {
+        List<Path> files = new ArrayList<>();
+        for (Slot slot : running()) {
+            files.addAll(slot.process().dumpThreads(slot.name() + "-" + reason));
+        }
+        return files;
     }
 
     /** Devices per owner, from {@link #owners}. */
