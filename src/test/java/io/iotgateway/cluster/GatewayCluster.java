@@ -201,8 +201,16 @@ final class GatewayCluster implements AutoCloseable {
         this.rotation.put(slot.name(), false);
     }
 
+    /**
+     * Sends requests to the replica again; one coming back (thawed) gets new connections, as a load balancer's health
+     * check opens them: the idle ones from before the freeze are the replica's to close as it wakes up, and a request
+     * sent on one of them meanwhile would find it closed.
+     */
     void putInRotation(Slot slot) {
-        this.rotation.put(slot.name(), true);
+        Boolean before = this.rotation.put(slot.name(), true);
+        if (Boolean.FALSE.equals(before)) {
+            slot.renewHttp();
+        }
     }
 
     /**
@@ -294,12 +302,12 @@ final class GatewayCluster implements AutoCloseable {
 
     /** Plain HTTP to the slot's replica as the admin client. */
     GatewayHttpClient admin(Slot slot) {
-        return slot.process().http().withHeaders("X-API-Key", this.secrets.adminKey());
+        return slot.http().withHeaders("X-API-Key", this.secrets.adminKey());
     }
 
     /** Plain HTTP to the slot's replica as the publisher client. */
     GatewayHttpClient publisher(Slot slot) {
-        return slot.process().http().withHeaders("X-API-Key", this.secrets.publisherKey());
+        return slot.http().withHeaders("X-API-Key", this.secrets.publisherKey());
     }
 
     /**
@@ -412,6 +420,8 @@ final class GatewayCluster implements AutoCloseable {
 
         private volatile @Nullable GatewayProcess process;
 
+        private volatile @Nullable GatewayHttpClient http;
+
         private volatile String name;
 
         private volatile long startedAtNanos;
@@ -457,6 +467,19 @@ final class GatewayCluster implements AutoCloseable {
             return current;
         }
 
+        /** Plain HTTP to the replica in it. */
+        GatewayHttpClient http() {
+            GatewayHttpClient current = this.http;
+            if (current == null) {
+                throw new IllegalStateException("Nothing was started in slot " + this.number);
+            }
+            return current;
+        }
+
+        private void renewHttp() {
+            this.http = new GatewayHttpClient(this.httpPort);
+        }
+
         Optional<GatewayProcess> processIfStarted() {
             return Optional.ofNullable(this.process);
         }
@@ -464,6 +487,7 @@ final class GatewayCluster implements AutoCloseable {
         private void started(String name, GatewayProcess process) {
             this.name = name;
             this.process = process;
+            this.http = process.http();
             this.startedAtNanos = System.nanoTime();
         }
 

@@ -45,6 +45,14 @@ final class TrafficChecks {
     }
 
     /**
+     * {@link #acknowledgedOrRetryLater}, or a 504 that says when to retry: the owner a request was forwarded to did
+     * not answer within the forward timeout (a member frozen or killed before the others noticed).
+     */
+    static boolean acknowledgedOrRetryLaterOrTimedOutAtOwner(Exchange exchange) {
+        return acknowledgedOrRetryLater(exchange) || (exchange.status() == 504 && exchange.retryAfter() != null);
+    }
+
+    /**
      * Waits at most {@code timeout} until the broker received the payload of every acknowledged (200) exchange on
      * its device's topic: QoS 1 is answered after the PUBACK, so each of them was the broker's.
      */

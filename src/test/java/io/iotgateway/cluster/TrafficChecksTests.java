@@ -61,6 +61,19 @@ class TrafficChecksTests {
     }
 
     @Test
+    void aTimeoutAtTheOwnerIsAllowedOnlyWithRetryAfterAndOnlyWhereSaid() {
+        Exchange ownerTimeout = exchange(1, 504, "1", 0);
+
+        assertThat(TrafficChecks.acknowledgedOrRetryLaterOrTimedOutAtOwner(ownerTimeout)).isTrue();
+        assertThat(TrafficChecks.acknowledgedOrRetryLater(ownerTimeout)).isFalse();
+        assertThat(TrafficChecks.acknowledgedOrRetryLaterOrTimedOutAtOwner(exchange(2, 504, null, 0))).isFalse();
+        assertThat(TrafficChecks.acknowledgedOrRetryLaterOrTimedOutAtOwner(exchange(3, 503, "1", 0))).isTrue();
+        assertThat(TrafficChecks.acknowledgedOrRetryLaterOrTimedOutAtOwner(exchange(4, 404, null, 0))).isFalse();
+        assertThat(TrafficChecks.acknowledgedOrRetryLaterOrTimedOutAtOwner(exchange(5, Exchange.TIMED_OUT, null, 0)))
+            .isFalse();
+    }
+
+    @Test
     void firstAcknowledgedAfterAMomentCountsOnlyRequestsSentSinceThen() {
         List<Exchange> exchanges = List.of(exchange(1, 200, null, 0), exchange(2, 503, "1", 1_000_000_000L),
                 exchange(3, 200, null, 2_000_000_000L), exchange(4, 200, null, 3_000_000_000L));
