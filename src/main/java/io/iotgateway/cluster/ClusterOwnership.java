@@ -73,8 +73,6 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
 
     private final ITopic<String> leaving;
 
-    private final String localId;
-
     private final String replica;
 
     private final Duration handOverWait;
@@ -109,7 +107,6 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
         this.partitions = hazelcast.getPartitionService();
         this.holders = hazelcast.getMap(HOLDERS);
         this.leaving = hazelcast.getTopic(LEAVING);
-        this.localId = hazelcast.getCluster().getLocalMember().getUuid().toString();
         this.replica = replica;
         this.handOverWait = handOverWait;
         this.clock = clock;
@@ -139,12 +136,13 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
      * in many virtual threads at once (see PahoClasses).
      */
     private void loadClasses() {
-        String probe = "warmUp/" + this.localId;
-        this.holders.putIfAbsent(probe, this.localId);
-        this.holders.replace(probe, this.localId, "");
-        this.holders.replace(probe, "", this.localId);
-        this.holders.remove(probe, this.localId);
-        this.holders.localKeySet(Predicates.equal("this", this.localId));
+        String local = localId();
+        String probe = "warmUp/" + local;
+        this.holders.putIfAbsent(probe, local);
+        this.holders.replace(probe, local, "");
+        this.holders.replace(probe, "", local);
+        this.holders.remove(probe, local);
+        this.holders.localKeySet(Predicates.equal("this", local));
         ownsLocally(DeviceId.parse("warmUp", "warm-up"));
     }
 
@@ -222,12 +220,13 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
             }
             String holder;
             try {
-                holder = this.holders.putIfAbsent(key, this.localId);
-                if (holder == null || holder.equals(this.localId)) {
+                String self = localId();
+                holder = this.holders.putIfAbsent(key, self);
+                if (holder == null || holder.equals(self)) {
                     return;
                 }
                 // handed over, or held by a member that is gone: take it
-                if ((holder.isEmpty() || !isMember(holder)) && this.holders.replace(key, holder, this.localId)) {
+                if ((holder.isEmpty() || !isMember(holder)) && this.holders.replace(key, holder, self)) {
                     this.takeOvers.increment();
                     return;
                 }
@@ -250,7 +249,7 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
         }
         try {
             String holder = this.holders.get(device.toString());
-            return holder == null || holder.isEmpty() || holder.equals(this.localId) || !isMember(holder);
+            return holder == null || holder.isEmpty() || holder.equals(localId()) || !isMember(holder);
         }
         catch (HazelcastException ex) {
             return false;
@@ -264,13 +263,13 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
 
     @Override
     public void release(DeviceId device) {
-        update(device, () -> this.holders.remove(device.toString(), this.localId));
+        update(device, () -> this.holders.remove(device.toString(), localId()));
     }
 
     @Override
     public void handOver(DeviceId device) {
         update(device, () -> {
-            if (this.holders.replace(device.toString(), this.localId, "")) {
+            if (this.holders.replace(device.toString(), localId(), "")) {
                 this.handOvers.increment();
             }
         });
@@ -315,7 +314,7 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
         if (!takesShare()) {
             return 0;
         }
-        return this.holders.localKeySet(Predicates.equal("this", this.localId)).size();
+        return this.holders.localKeySet(Predicates.equal("this", localId())).size();
     }
 
     /** How many partitions, of all, this member owns. */
@@ -354,6 +353,15 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
         }
         int members = this.hazelcast.getCluster().getMembers().size();
         return members > partitionCount() || ownedPartitions() > 0;
+    }
+
+    /**
+     * This member's id as the grid knows it now: a member that merges back after a split brain gets a new one, and
+     * a holder recorded under the old one would look like a failed member's to the others, who would take its
+     * devices over while it still holds them.
+     */
+    private String localId() {
+        return this.hazelcast.getCluster().getLocalMember().getUuid().toString();
     }
 
     private Set<String> memberIds() {
@@ -402,7 +410,7 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
     @Override
     public void destroy() {
         try {
-            this.leaving.publish(this.localId);
+            this.leaving.publish(localId());
         }
         catch (HazelcastException ex) {
             log.debug("Could not announce the leave: " + ex);

@@ -263,6 +263,15 @@ public class DeviceConnectionPool
         if (!this.running || this.connections.get(connection.device()) != connection) {
             return false;
         }
+        if (!this.ownership.mayConnectNow(connection.device())) {
+            // lost on a replica that no longer owns the device, or is cut off from most of the cluster (its
+            // connections kicked by the owners that took over): a login now would kick the owner's connection; the
+            // hand-over waits for what is in flight, so not on the caller's thread (the scheduler's, a login's)
+            log.debug("Device " + connection.device() + " lost its connection on a replica that may not connect it "
+                    + "now: handed over, not reconnected");
+            Thread.ofVirtual().name("mqtt-hand-over").start(() -> handOver(connection));
+            return false;
+        }
         this.backgroundConnects.connectAfter(connection, delay);
         return true;
     }
