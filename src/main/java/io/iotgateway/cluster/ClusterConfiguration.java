@@ -124,6 +124,7 @@ class ClusterConfiguration {
             // one synchronous backup each: a member's crash loses no holder and no idempotency answer
             config.addMapConfig(new MapConfig(ClusterOwnership.HOLDERS).setBackupCount(1));
             config.addMapConfig(new MapConfig(GridIdempotencyBackup.ANSWERS).setBackupCount(1));
+            config.addMapConfig(new MapConfig(ClusterOwnership.LEAVING).setBackupCount(1));
             return config;
         }
 

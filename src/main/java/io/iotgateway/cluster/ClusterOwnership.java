@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import com.hazelcast.cluster.Member;
@@ -19,7 +20,6 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.partition.PartitionService;
 import com.hazelcast.query.Predicates;
-import com.hazelcast.topic.ITopic;
 import io.iotgateway.credential.DeviceId;
 import io.iotgateway.credential.InvalidDeviceIdException;
 import io.iotgateway.mqtt.DeviceOwnership;
@@ -71,7 +71,7 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
 
     private final IMap<String, String> holders;
 
-    private final ITopic<String> leaving;
+    private final IMap<String, String> leaving;
 
     private final String replica;
 
@@ -89,9 +89,6 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
     // members that left without saying so (crashed, or cut off), and when
     private final Map<UUID, Instant> failed = new ConcurrentHashMap<>();
 
-    // members that said they leave (a graceful shutdown): their removal is no failure
-    private final Set<UUID> leavers = ConcurrentHashMap.newKeySet();
-
     ClusterOwnership(HazelcastInstance hazelcast, String replica, Duration handOverWait, Clock clock,
             MeterRegistry meterRegistry) {
         this.hazelcast = hazelcast;
@@ -106,16 +103,11 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
             .register(meterRegistry);
         this.partitions = hazelcast.getPartitionService();
         this.holders = hazelcast.getMap(HOLDERS);
-        this.leaving = hazelcast.getTopic(LEAVING);
+        this.leaving = hazelcast.getMap(LEAVING);
         this.replica = replica;
         this.handOverWait = handOverWait;
         this.clock = clock;
         hazelcast.getCluster().addMembershipListener(this);
-        this.leaving.addMessageListener(message -> {
-            UUID leaver = UUID.fromString(message.getMessageObject());
-            this.leavers.add(leaver);
-            this.failed.remove(leaver);
-        });
     }
 
     /**
@@ -396,7 +388,7 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
     @Override
     public void memberRemoved(MembershipEvent event) {
         UUID gone = event.getMember().getUuid();
-        if (this.leavers.remove(gone)) {
+        if (leftOnPurpose(gone)) {
             log.info("Replica " + replicaOf(event.getMember()) + " left the cluster; members: " + memberReplicas());
         }
         else {
@@ -406,14 +398,27 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
         }
     }
 
-    /** Tells the others that this member leaves on purpose, before the grid shuts it down (after the pool stopped). */
+    // written before the member shut down, in a map with a backup: no race with the membership event (a topic was)
+    private boolean leftOnPurpose(UUID member) {
+        try {
+            return this.leaving.containsKey(member.toString());
+        }
+        catch (HazelcastException ex) {
+            return false;
+        }
+    }
+
+    /**
+     * Records that this member leaves on purpose, before the grid shuts it down (after the pool has handed its
+     * devices over), so that the others do not count it as failed against their majority.
+     */
     @Override
     public void destroy() {
         try {
-            this.leaving.publish(localId());
+            this.leaving.set(localId(), this.replica, FAILED_MEMBER_MEMORY.toMinutes(), TimeUnit.MINUTES);
         }
         catch (HazelcastException ex) {
-            log.debug("Could not announce the leave: " + ex);
+            log.debug("Could not record the leave: " + ex);
         }
     }
 
