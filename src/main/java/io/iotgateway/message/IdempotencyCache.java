@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * future, and a future that fails is dropped by Caffeine itself, so only successes are remembered (a failure
  * published nothing, or for 504 maybe something, and a retry with the same key publishes anew). No global lock.
  * Memory is bounded by a maximum number of keys; past it Caffeine forgets keys before their window ends, the ones
- * it expects to be asked for least first. Held in this instance's memory: replicas do not share it.
+ * it expects to be asked for least first. Held in the memory of the replica that owns the device; in a cluster each
+ * answer is also kept by the {@link IdempotencyBackup}, so that a retry at the device's next owner finds it.
  *
  * @param <T> the answer to a publish
  */
