@@ -131,7 +131,8 @@ class ClusterConfiguration {
         @Bean
         ClusterOwnership clusterOwnership(HazelcastInstance hazelcast, ClusterProperties cluster, Clock clock,
                 MeterRegistry meterRegistry) {
-            return new ClusterOwnership(hazelcast, replicaName(cluster), cluster.handOverWait(), clock,
+            return new ClusterOwnership(hazelcast, replicaName(cluster), cluster.handOverWait(),
+                    cluster.failureTimeout(), clock,
                     meterRegistry);
         }
 

@@ -86,12 +86,16 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
     // the application is ready: this member may take its share of the devices
     private volatile boolean ready;
 
+    // notices that this process stood still (SIGSTOP, a long GC pause, a frozen VM) long enough to lose its devices
+    private final PauseWatch pauses;
+
     // members that left without saying so (crashed, or cut off), and when
     private final Map<UUID, Instant> failed = new ConcurrentHashMap<>();
 
-    ClusterOwnership(HazelcastInstance hazelcast, String replica, Duration handOverWait, Clock clock,
-            MeterRegistry meterRegistry) {
+    ClusterOwnership(HazelcastInstance hazelcast, String replica, Duration handOverWait, Duration failureTimeout,
+            Clock clock, MeterRegistry meterRegistry) {
         this.hazelcast = hazelcast;
+        this.pauses = new PauseWatch(failureTimeout);
         this.takeOvers = Counter.builder("gateway.cluster.takeovers")
             .description("Devices this replica connected after another replica handed them over or failed")
             .register(meterRegistry);
@@ -332,6 +336,11 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
      * on purpose is no failure; two halves of equal size both serve (their kicks back off, see docs/cluster.md).
      */
     boolean inMinority() {
+        if (this.pauses.pausedRecently()) {
+            // the others may have taken this replica's devices while it stood still, and its view of the cluster is
+            // stale until it has talked to them again: no login, or it would kick the new owners' connections
+            return true;
+        }
         Instant forgotten = this.clock.instant().minus(FAILED_MEMBER_MEMORY);
         this.failed.values().removeIf(at -> at.isBefore(forgotten));
         int members = this.hazelcast.getCluster().getMembers().size();
@@ -382,6 +391,7 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
     public void memberAdded(MembershipEvent event) {
         // a member joined (or the cut-off side merged back): the cluster is whole again as far as it can tell
         this.failed.clear();
+        this.pauses.rejoined();
         log.info("Replica " + replicaOf(event.getMember()) + " joined the cluster; members: " + memberReplicas());
     }
 
@@ -414,6 +424,7 @@ final class ClusterOwnership implements DeviceOwnership, MembershipListener, Dis
      */
     @Override
     public void destroy() {
+        this.pauses.stop();
         try {
             this.leaving.set(localId(), this.replica, FAILED_MEMBER_MEMORY.toMinutes(), TimeUnit.MINUTES);
         }

@@ -115,6 +115,13 @@ final class DeviceConnection {
 
         /** Whether a device other than {@code device} has been connected since before {@code instant} and still is. */
         boolean othersConnectedSince(DeviceId device, Instant instant);
+
+        /**
+         * Returns when this gateway may log the device in again for a request; in a cluster throws 503 when another
+         * replica owns it now or this one is cut off (see {@link DeviceOwnership#claim}).
+         */
+        default void claimForLogin(DeviceId device) {
+        }
     }
 
     DeviceId device() {
@@ -242,6 +249,10 @@ final class DeviceConnection {
      * @param background a background login, which has its place in the gateway-wide connect rate already
      */
     private DeviceLogin logIn(boolean background) {
+        if (!background) {
+            // the owner may have changed since this connection was made (the background path asks before it queues)
+            this.supervisor.claimForLogin(this.device);
+        }
         ConnectGate.Refusal refusal = this.gate.reserve(background);
         if (refusal != null) {
             if (background) {

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.Predicate;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -149,17 +150,9 @@ public class DeviceConnectionPool
 
     @Override
     public void close(DeviceId device) {
-        DeviceConnection connection = this.connections.remove(device);
+        DeviceConnection connection = this.connections.get(device);
         if (connection != null) {
-            destroy(connection);
-            releaseUnlessReopened(device);
-        }
-    }
-
-    // a request may have opened a new connection for the device meanwhile: that one holds it now
-    private void releaseUnlessReopened(DeviceId device) {
-        if (!this.connections.containsKey(device)) {
-            this.ownership.release(device);
+            close(connection, this.ownership::release);
         }
     }
 
@@ -243,6 +236,11 @@ public class DeviceConnectionPool
     }
 
     @Override
+    public void claimForLogin(DeviceId device) {
+        this.ownership.claim(device);
+    }
+
+    @Override
     public boolean othersConnectedSince(DeviceId device, Instant instant) {
         return this.connections.values().stream().anyMatch(other -> !other.device().equals(device)
                 && other.state() == ConnectionState.CONNECTED && connectedBefore(other, instant));
@@ -297,10 +295,17 @@ public class DeviceConnectionPool
     }
 
     private void retire(DeviceConnection connection) {
+        close(connection, this.ownership::release);
+        connection.sender().releaseRetired();
+    }
+
+    /** Closes a connection of the pool and lets go of the device, unless a request opened a new one meanwhile. */
+    private void close(DeviceConnection connection, Consumer<DeviceId> letGo) {
         this.connections.remove(connection.device(), connection);
         destroy(connection);
-        releaseUnlessReopened(connection.device());
-        connection.sender().releaseRetired();
+        if (!this.connections.containsKey(connection.device())) {
+            letGo.accept(connection.device());
+        }
     }
 
     /**
@@ -327,7 +332,9 @@ public class DeviceConnectionPool
 
     private void handOver(DeviceConnection connection) {
         long deadline = this.nanoTime.getAsLong() + this.settings.completionTimeout().multipliedBy(2).toNanos();
-        while (!connection.retireIfIdleSince(this.clock.instant()) && this.nanoTime.getAsLong() < deadline) {
+        boolean drained;
+        while (!(drained = connection.retireIfIdleSince(this.clock.instant()))
+                && this.nanoTime.getAsLong() < deadline) {
             try {
                 Thread.sleep(DRAIN_POLL);
             }
@@ -336,12 +343,11 @@ public class DeviceConnectionPool
                 break;
             }
         }
-        this.connections.remove(connection.device(), connection);
-        destroy(connection);
-        if (!this.connections.containsKey(connection.device())) {
-            this.ownership.handOver(connection.device());
+        // not drained in time: what is still in flight fails with the closed connection (an answer, never a loss)
+        close(connection, this.ownership::handOver);
+        if (drained) {
+            connection.sender().releaseRetired();
         }
-        connection.sender().releaseRetired();
     }
 
     /**
