@@ -1,8 +1,5 @@
 package io.iotgateway.cluster;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -22,6 +18,7 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.partition.Partition;
+import io.iotgateway.testsupport.FreePorts;
 
 import static org.awaitility.Awaitility.await;
 
@@ -35,12 +32,6 @@ import static org.awaitility.Awaitility.await;
 final class HazelcastTestMembers implements AutoCloseable {
 
     private static final String LOOPBACK = "127.0.0.1";
-
-    // Below Linux's ephemeral range (32768-60999), where outgoing connections take their local ports: a port that
-    // ServerSocket(0) picked there and released was taken by the members' own connection attempts before one bound it.
-    private static final int FIRST_PORT = 20_000;
-
-    private static final int LAST_PORT = 32_000;
 
     // strong reference: java.util.logging forgets the level of a logger nobody holds
     private static final Logger HAZELCAST_LOGS = Logger.getLogger("com.hazelcast");
@@ -62,26 +53,7 @@ final class HazelcastTestMembers implements AutoCloseable {
 
     /** Ports for {@code count} members, free when picked; no member starts yet. */
     static HazelcastTestMembers onFreePorts(int count) {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            // held together, so the ports differ
-            for (int attempt = 0; held.size() < count; attempt++) {
-                if (attempt == 1000) {
-                    throw new IllegalStateException("No " + count + " free ports in " + FIRST_PORT + "-" + LAST_PORT);
-                }
-                int port = ThreadLocalRandom.current().nextInt(FIRST_PORT, LAST_PORT + 1);
-                try {
-                    held.add(new ServerSocket(port, 1, InetAddress.getLoopbackAddress()));
-                }
-                catch (IOException busy) {
-                    // another try
-                }
-            }
-            return new HazelcastTestMembers(held.stream().map(ServerSocket::getLocalPort).toList());
-        }
-        finally {
-            held.forEach(HazelcastTestMembers::closeQuietly);
-        }
+        return new HazelcastTestMembers(FreePorts.distinct(count));
     }
 
     /** The configuration of the member on the {@code index}th port. */
@@ -187,15 +159,6 @@ final class HazelcastTestMembers implements AutoCloseable {
             if (member.getLifecycleService().isRunning()) {
                 member.getLifecycleService().terminate();
             }
-        }
-    }
-
-    private static void closeQuietly(ServerSocket socket) {
-        try {
-            socket.close();
-        }
-        catch (IOException ex) {
-            // the port is only a number to us
         }
     }
 }

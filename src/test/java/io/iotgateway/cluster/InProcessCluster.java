@@ -1,9 +1,7 @@
 package io.iotgateway.cluster;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -21,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 import javax.crypto.Mac;
@@ -32,6 +29,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.partition.Partition;
 import io.iotgateway.GatewayApplication;
 import io.iotgateway.credential.DeviceId;
+import io.iotgateway.testsupport.FreePorts;
 import io.iotgateway.testsupport.GatewayHttpClient;
 import io.iotgateway.testsupport.TestDevices;
 import io.micrometer.core.instrument.Counter;
@@ -71,9 +69,6 @@ final class InProcessCluster implements AutoCloseable {
 
     // Below Linux's ephemeral range (32768-60999), where outgoing connections take their local ports (as in
     // HazelcastTestMembers): a port picked there and released may be taken by a connection before a replica binds it.
-    private static final int FIRST_PORT = 20_000;
-
-    private static final int LAST_PORT = 32_000;
 
     private final String clusterName;
 
@@ -103,7 +98,7 @@ final class InProcessCluster implements AutoCloseable {
                 Base64.getEncoder().encodeToString(key));
         try {
             cluster.createDatabase();
-            List<Integer> ports = freePorts(names.size() * 2);
+            List<Integer> ports = FreePorts.distinct(names.size() * 2);
             for (int i = 0; i < names.size(); i++) {
                 cluster.replicas.put(names.get(i), new Replica(names.get(i), ports.get(2 * i), ports.get(2 * i + 1)));
             }
@@ -333,37 +328,6 @@ final class InProcessCluster implements AutoCloseable {
         }
         catch (GeneralSecurityException ex) {
             throw new IllegalStateException(ex);
-        }
-    }
-
-    /** {@code count} different ports, each free on loopback when picked. */
-    private static List<Integer> freePorts(int count) {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            // held together, so the ports differ
-            for (int attempt = 0; held.size() < count; attempt++) {
-                if (attempt == 1000) {
-                    throw new IllegalStateException("No " + count + " free ports in " + FIRST_PORT + "-" + LAST_PORT);
-                }
-                int port = ThreadLocalRandom.current().nextInt(FIRST_PORT, LAST_PORT + 1);
-                try {
-                    held.add(new ServerSocket(port, 1, InetAddress.getLoopbackAddress()));
-                }
-                catch (IOException busy) {
-                    // another try
-                }
-            }
-            return held.stream().map(ServerSocket::getLocalPort).toList();
-        }
-        finally {
-            for (ServerSocket socket : held) {
-                try {
-                    socket.close();
-                }
-                catch (IOException ex) {
-                    // only a number to us
-                }
-            }
         }
     }
 
