@@ -320,7 +320,7 @@ class ClusterForwardingIntegrationTests {
     void withoutClusterPropertiesTheGatewayIsASingleReplicaWithoutAGridMember() throws Exception {
         try (ConfigurableApplicationContext single = new SpringApplicationBuilder(GatewayApplication.class).run(
                 "--server.port=0", "--gateway.security.clients[0].name=ops",
-                "--gateway.security.clients[0].key-sha256=" + InProcessCluster.sha256(InProcessCluster.ADMIN_KEY),
+                "--gateway.security.clients[0].key-sha256=" + TestDevices.apiKeySha256(InProcessCluster.ADMIN_KEY),
                 "--gateway.security.clients[0].roles=admin")) {
             assertThat(single.getBeanProvider(HazelcastInstance.class).getIfAvailable()).isNull();
             assertThat(single.getBeanNamesForType(Config.class)).isEmpty();
@@ -487,7 +487,7 @@ class ClusterForwardingIntegrationTests {
             .aclFor(TestDevices.OBSERVER, "read", "#");
         for (String device : CANDIDATES) {
             String username = device + "&" + PRODUCT;
-            rules = rules.withUser(username, InProcessCluster.password(device, SECRETS.get(device)))
+            rules = rules.withUser(username, TestDevices.expectedPassword(device, SECRETS.get(device)))
                 .aclFor(username, "write", "/" + PRODUCT + "/" + device + "/user/#");
         }
         return rules;

@@ -1,15 +1,6 @@
 package io.iotgateway.cluster;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -21,8 +12,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
@@ -31,6 +20,7 @@ import io.iotgateway.GatewayApplication;
 import io.iotgateway.credential.DeviceId;
 import io.iotgateway.testsupport.FreePorts;
 import io.iotgateway.testsupport.GatewayHttpClient;
+import io.iotgateway.testsupport.PostgresDatabase;
 import io.iotgateway.testsupport.TestDevices;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -63,7 +53,6 @@ final class InProcessCluster implements AutoCloseable {
 
     static final String OTHER_PRODUCT = "b72RnxRE6AG";
 
-    private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -72,13 +61,13 @@ final class InProcessCluster implements AutoCloseable {
 
     private final String clusterName;
 
-    private final String database;
+    private final PostgresDatabase database;
 
     private final String masterKey;
 
     private final Map<String, Replica> replicas = new LinkedHashMap<>();
 
-    private InProcessCluster(String clusterName, String database, String masterKey) {
+    private InProcessCluster(String clusterName, PostgresDatabase database, String masterKey) {
         this.clusterName = clusterName;
         this.database = database;
         this.masterKey = masterKey;
@@ -90,14 +79,13 @@ final class InProcessCluster implements AutoCloseable {
      * @param properties further properties of every replica, {@code name=value}
      */
     static InProcessCluster start(List<String> names, String brokerUri, String... properties) {
-        Assumptions.assumeTrue(reachable("127.0.0.1", 5432), "no PostgreSQL on 127.0.0.1:5432");
+        Assumptions.assumeTrue(PostgresDatabase.isReachable(), "no PostgreSQL on 127.0.0.1:5432");
         String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        InProcessCluster cluster = new InProcessCluster("forwarding-test-" + id, "cluster_forwarding_" + id,
-                Base64.getEncoder().encodeToString(key));
+        InProcessCluster cluster = new InProcessCluster("forwarding-test-" + id,
+                PostgresDatabase.create("cluster_forwarding"), Base64.getEncoder().encodeToString(key));
         try {
-            cluster.createDatabase();
             List<Integer> ports = FreePorts.distinct(names.size() * 2);
             for (int i = 0; i < names.size(); i++) {
                 cluster.replicas.put(names.get(i), new Replica(names.get(i), ports.get(2 * i), ports.get(2 * i + 1)));
@@ -124,7 +112,8 @@ final class InProcessCluster implements AutoCloseable {
                 "--gateway.cluster.enabled=true", "--gateway.cluster.port=" + replica.clusterPort(),
                 "--gateway.cluster.members=" + members, "--gateway.cluster.address=127.0.0.1",
                 "--gateway.cluster.replica-name=" + replica.name(), "--gateway.cluster.name=" + this.clusterName,
-                "--spring.datasource.url=" + POSTGRES + this.database, "--spring.datasource.username=postgres",
+                "--spring.datasource.url=" + this.database.jdbcUrl(),
+                "--spring.datasource.username=" + PostgresDatabase.USERNAME,
                 "--spring.datasource.hikari.maximum-pool-size=4", "--gateway.registry.master-key=" + this.masterKey,
                 "--gateway.platform.endpoint=" + brokerUri,
                 // a grid member tells of every join, migration and connection at INFO
@@ -141,7 +130,8 @@ final class InProcessCluster implements AutoCloseable {
 
     private static List<String> client(int index, String name, String key, String roles, String products) {
         String prefix = "--gateway.security.clients[" + index + "].";
-        List<String> client = new ArrayList<>(List.of(prefix + "name=" + name, prefix + "key-sha256=" + sha256(key),
+        List<String> client = new ArrayList<>(List.of(prefix + "name=" + name, prefix + "key-sha256="
+                + TestDevices.apiKeySha256(key),
                 prefix + "roles=" + roles));
         if (products != null) {
             client.add(prefix + "products=" + products);
@@ -276,42 +266,7 @@ final class InProcessCluster implements AutoCloseable {
                 replica.context.close();
             }
         }
-        dropDatabase();
-    }
-
-    private void createDatabase() {
-        execute("create database " + this.database);
-    }
-
-    private void dropDatabase() {
-        execute("drop database if exists " + this.database + " with (force)");
-    }
-
-    private static void execute(String sql) {
-        try (Connection connection = DriverManager.getConnection(POSTGRES + "postgres", "postgres", "")) {
-            connection.createStatement().execute(sql);
-        }
-        catch (SQLException ex) {
-            throw new IllegalStateException("PostgreSQL refused: " + sql, ex);
-        }
-    }
-
-    /**
-     * The MQTT password a replica signs a login of the device with, from its secret: HMAC-SHA1 of the login's
-     * fields at {@link TestDevices#TIMESTAMP}, with the JDK directly (not the production signer).
-     */
-    static String password(String deviceName, String secret) {
-        String productKey = TestDevices.PRODUCT_KEY;
-        String content = "clientId" + productKey + "." + deviceName + "deviceName" + deviceName + "productKey"
-                + productKey + "timestamp" + TestDevices.TIMESTAMP;
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            return HexFormat.of().formatHex(mac.doFinal(content.getBytes(StandardCharsets.UTF_8)));
-        }
-        catch (GeneralSecurityException ex) {
-            throw new IllegalStateException(ex);
-        }
+        this.database.close();
     }
 
     /** A fresh device secret as the platform issues them: 32 hex digits. */
@@ -319,26 +274,6 @@ final class InProcessCluster implements AutoCloseable {
         byte[] bytes = new byte[16];
         new SecureRandom().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
-    }
-
-    static String sha256(String key) {
-        try {
-            return HexFormat.of()
-                .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        }
-        catch (GeneralSecurityException ex) {
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    private static boolean reachable(String host, int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), 500);
-            return true;
-        }
-        catch (IOException ex) {
-            return false;
-        }
     }
 
     private static final class Replica {

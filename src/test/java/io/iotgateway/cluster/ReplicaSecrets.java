@@ -1,11 +1,8 @@
 package io.iotgateway.cluster;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.iotgateway.testsupport.TestDevices;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -55,20 +52,10 @@ final class ReplicaSecrets {
             String products) {
         String prefix = "GATEWAY_SECURITY_CLIENTS_" + index + "_";
         environment.put(prefix + "NAME", name);
-        environment.put(prefix + "KEYSHA256", sha256(key));
+        environment.put(prefix + "KEYSHA256", TestDevices.apiKeySha256(key));
         environment.put(prefix + "ROLES", roles);
         if (products != null) {
             environment.put(prefix + "PRODUCTS", products);
-        }
-    }
-
-    private static String sha256(String key) {
-        try {
-            return HexFormat.of()
-                .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        }
-        catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
         }
     }
 

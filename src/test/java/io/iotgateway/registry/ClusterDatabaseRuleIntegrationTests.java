@@ -1,16 +1,14 @@
 package io.iotgateway.registry;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.UUID;
 
 import io.iotgateway.GatewayApplication;
+import io.iotgateway.testsupport.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +19,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
+import static io.iotgateway.testsupport.StartupRefusals.assertRefusedInOneLine;
+import static io.iotgateway.testsupport.StartupRefusals.start;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -75,8 +75,9 @@ class ClusterDatabaseRuleIntegrationTests {
         String url = RegistryDatabase.LOCAL_POSTGRES + "?currentSchema=" + schema;
         try {
             // a cluster of one on loopback: the replica starts, its grid member included
-            new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=" + freePort(),
-                    "--gateway.cluster.enabled=true", "--gateway.cluster.port=" + freePort(),
+            List<Integer> ports = FreePorts.distinct(2);
+            new SpringApplicationBuilder(GatewayApplication.class).run("--server.port=" + ports.get(0),
+                    "--gateway.cluster.enabled=true", "--gateway.cluster.port=" + ports.get(1),
                     "--gateway.cluster.address=127.0.0.1", "--gateway.cluster.name=" + schema,
                     "--gateway.data-dir=" + this.parent.resolve("data"),
                     "--gateway.registry.master-key=" + MASTER_KEY, "--spring.datasource.url=" + url,
@@ -95,30 +96,6 @@ class ClusterDatabaseRuleIntegrationTests {
                 connection.createStatement().execute("drop schema if exists " + schema + " cascade");
             }
         }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
-    }
-
-    private static void start(String... arguments) {
-        String[] all = new String[arguments.length + 1];
-        all[0] = "--server.port=0";
-        System.arraycopy(arguments, 0, all, 1, arguments.length);
-        new SpringApplicationBuilder(GatewayApplication.class).run(all).close();
-    }
-
-    /** Boot's failure report with the reason on one line of its own, and no stack trace anywhere. */
-    private static void assertRefusedInOneLine(CapturedOutput output, String... reason) {
-        assertThat(output).contains("APPLICATION FAILED TO START").doesNotContain("\tat ");
-        String description = output.getAll().substring(output.getAll().lastIndexOf("Description:"));
-        String line = description.lines().skip(2).findFirst().orElse("");
-        assertThat(line).contains(reason);
     }
 
     private static String actionLine(CapturedOutput output) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.iotgateway.StartupRefusedException;
+import io.iotgateway.testsupport.TestDevices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -18,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class AccessModeTests {
 
     private static final GatewaySecurityProperties.Client CLIENT = new GatewaySecurityProperties.Client("erp",
-            ApiTestClients.sha256("some-key-of-the-erp-system-12345"), Set.of(ApiRole.PUBLISHER),
+            TestDevices.apiKeySha256("some-key-of-the-erp-system-12345"), Set.of(ApiRole.PUBLISHER),
             Set.of("a61QmwQD5ZF"));
 
     private static final String ENDPOINT = "ssl://{productKey}.iot-as-mqtt.{region}.aliyuncs.com:8883";

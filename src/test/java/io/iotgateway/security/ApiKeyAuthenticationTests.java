@@ -3,6 +3,7 @@ package io.iotgateway.security;
 import java.util.List;
 import java.util.Set;
 
+import io.iotgateway.testsupport.TestDevices;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -64,7 +65,7 @@ class ApiKeyAuthenticationTests {
         assertThat(presented.toString()).doesNotContain(KEY);
         ((CredentialsContainer) presented).eraseCredentials();
         assertThat(presented.getCredentials()).isNull();
-        assertThat(client("erp", KEY, ApiRole.PUBLISHER).toString()).doesNotContain(ApiTestClients.sha256(KEY));
+        assertThat(client("erp", KEY, ApiRole.PUBLISHER).toString()).doesNotContain(TestDevices.apiKeySha256(KEY));
     }
 
     @Test
@@ -95,7 +96,7 @@ class ApiKeyAuthenticationTests {
     }
 
     private static GatewaySecurityProperties.Client client(String name, String key, ApiRole role, String... products) {
-        return new GatewaySecurityProperties.Client(name, ApiTestClients.sha256(key), Set.of(role), Set.of(products));
+        return new GatewaySecurityProperties.Client(name, TestDevices.apiKeySha256(key), Set.of(role), Set.of(products));
     }
 
     private static MockHttpServletRequest request(String header, String value) {

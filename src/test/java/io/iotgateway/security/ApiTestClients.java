@@ -1,10 +1,7 @@
 package io.iotgateway.security;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
+import io.iotgateway.testsupport.TestDevices;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -45,20 +42,10 @@ final class ApiTestClients {
             String products) {
         String prefix = "gateway.security.clients[" + i + "].";
         registry.add(prefix + "name", () -> name);
-        registry.add(prefix + "key-sha256", () -> sha256(key));
+        registry.add(prefix + "key-sha256", () -> TestDevices.apiKeySha256(key));
         registry.add(prefix + "roles", () -> roles);
         if (!products.isEmpty()) {
             registry.add(prefix + "products", () -> products);
-        }
-    }
-
-    static String sha256(String key) {
-        try {
-            return HexFormat.of()
-                .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        }
-        catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
         }
     }
 }

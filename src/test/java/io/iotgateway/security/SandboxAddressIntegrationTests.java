@@ -10,6 +10,7 @@ import java.net.SocketException;
 import java.util.Optional;
 
 import io.iotgateway.GatewayApplication;
+import io.iotgateway.testsupport.TestDevices;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -72,7 +73,7 @@ class SandboxAddressIntegrationTests {
     @Test
     void apiClientsOpenThePortToTheNetwork(CapturedOutput output) {
         try (ConfigurableApplicationContext gateway = start("--gateway.security.clients[0].name=erp",
-                "--gateway.security.clients[0].key-sha256=" + ApiTestClients.sha256("sandbox-address-test-key-1"),
+                "--gateway.security.clients[0].key-sha256=" + TestDevices.apiKeySha256("sandbox-address-test-key-1"),
                 "--gateway.security.clients[0].roles=publisher")) {
             int port = port(gateway, "local.server.port");
 

@@ -1,6 +1,7 @@
 package io.iotgateway.security;
 
 import io.iotgateway.GatewayApplication;
+import io.iotgateway.testsupport.TestDevices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -8,6 +9,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import static io.iotgateway.testsupport.StartupRefusals.assertRefusedInOneLine;
+import static io.iotgateway.testsupport.StartupRefusals.start;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
@@ -62,7 +65,7 @@ class StartupRuleIntegrationTests {
     void productionProfileWithoutAMasterKeyRefusesInOneLine(CapturedOutput output) {
         assertThatException().isThrownBy(() -> start("--spring.profiles.active=production",
                 "--gateway.platform.endpoint=tcp://127.0.0.1:1", "--gateway.security.clients[0].name=erp",
-                "--gateway.security.clients[0].key-sha256=" + ApiTestClients.sha256("erp-key-for-startup-test-2"),
+                "--gateway.security.clients[0].key-sha256=" + TestDevices.apiKeySha256("erp-key-for-startup-test-2"),
                 "--gateway.security.clients[0].roles=publisher"));
 
         assertRefusedInOneLine(output, "No master key for the device registry", "gateway.registry.master-key");
@@ -73,27 +76,12 @@ class StartupRuleIntegrationTests {
         new SpringApplicationBuilder(GatewayApplication.class)
             .properties("server.port=0", "gateway.platform.endpoint=tcp://127.0.0.1:1",
                     "gateway.security.clients[0].name=erp",
-                    "gateway.security.clients[0].key-sha256=" + ApiTestClients.sha256("erp-key-for-startup-test-1"),
+                    "gateway.security.clients[0].key-sha256=" + TestDevices.apiKeySha256("erp-key-for-startup-test-1"),
                     "gateway.security.clients[0].roles=publisher", "gateway.security.clients[0].products=*")
             .run()
             .close();
 
         assertThat(output).contains("API keys required: 1 client(s) configured")
             .doesNotContain("erp-key-for-startup-test-1", "LOCAL SANDBOX", "OPEN ACCESS");
-    }
-
-    private static void start(String... arguments) {
-        String[] all = new String[arguments.length + 1];
-        all[0] = "--server.port=0";
-        System.arraycopy(arguments, 0, all, 1, arguments.length);
-        new SpringApplicationBuilder(GatewayApplication.class).run(all).close();
-    }
-
-    /** Boot's failure report with the reason on one line of its own, and no stack trace anywhere. */
-    private static void assertRefusedInOneLine(CapturedOutput output, String... reason) {
-        assertThat(output).contains("APPLICATION FAILED TO START").doesNotContain("\tat ");
-        String description = output.getAll().substring(output.getAll().lastIndexOf("Description:"));
-        String line = description.lines().skip(2).findFirst().orElse("");
-        assertThat(line).contains(reason);
     }
 }

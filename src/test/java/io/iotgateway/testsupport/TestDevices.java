@@ -2,6 +2,7 @@ package io.iotgateway.testsupport;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -109,13 +110,29 @@ public final class TestDevices {
     }
 
     public static String expectedPassword(String deviceName) {
+        return expectedPassword(deviceName, SECRET);
+    }
+
+    /** The password of a login of the device with {@code secret}, at {@link #TIMESTAMP}. */
+    public static String expectedPassword(String deviceName, String secret) {
         String cid = PRODUCT_KEY + "." + deviceName;
         String content = "clientId" + cid + "deviceName" + deviceName + "productKey" + PRODUCT_KEY + "timestamp"
                 + TIMESTAMP;
         try {
             Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
             return HexFormat.of().formatHex(mac.doFinal(content.getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (GeneralSecurityException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** The hex SHA-256 of an API key, as {@code gateway.security.clients[i].key-sha256} takes it. */
+    public static String apiKeySha256(String key) {
+        try {
+            return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         }
         catch (GeneralSecurityException ex) {
             throw new IllegalStateException(ex);
